@@ -1,0 +1,49 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+VENV := .venv
+PY := $(VENV)/bin/python
+DEV_ENV := DJANGO_DEBUG=1
+# Tests run with production settings (debug off) over plain HTTP.
+TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_ALLOWED_HOSTS=testserver,localhost,127.0.0.1
+PYTEST_ARGS ?=
+
+.PHONY: install run test lint typecheck migrations-check pytest test-browser bench load clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+run: install
+	$(DEV_ENV) $(PY) manage.py migrate --no-input
+	$(DEV_ENV) $(PY) manage.py load_content
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+test: install lint typecheck migrations-check pytest
+
+lint: install
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+typecheck: install
+	$(TEST_ENV) $(VENV)/bin/mypy .
+
+migrations-check: install
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+pytest: install
+	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+test-browser: install
+	$(TEST_ENV) $(PY) -m pytest -m browser tests/browser $(PYTEST_ARGS)
+
+bench: install
+	$(PY) bench/run.py
+
+load: install
+	bench/load.sh
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,12 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path(settings.ADMIN_PATH, admin.site.urls),
+    path("markdownx/", include("markdownx.urls")),
+    # The app's catch-all topic and page URLs come last.
+    path("", include("microcredentials.urls")),
+]
+
+handler500 = "microcredentials.views.server_error"

@@ -1,0 +1,70 @@
+"""Load content/ into the database, idempotently and without trampling editors' work."""
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from microcredentials.content_files import ContentError, PageData, page_to_text, read_pages, read_topics, text_hash
+from microcredentials.models import AdvicePage, Topic
+
+
+class Command(BaseCommand):
+    help = "Load topics and advice pages from content/. Pages edited in the admin are left alone unless --force."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--content-dir", type=Path, default=settings.BASE_DIR / "content")
+        parser.add_argument("--force", action="store_true", help="Overwrite pages edited in the admin.")
+
+    def handle(self, *args: Any, content_dir: Path, force: bool, **options: Any) -> None:
+        # Read and check every file before touching the database.
+        try:
+            topics = read_topics(content_dir)
+            pages = read_pages(content_dir, {topic["slug"] for topic in topics})
+        except ContentError as error:
+            raise CommandError(str(error)) from error
+        with transaction.atomic():
+            changes = [self._load_topic(topic) for topic in topics]
+            changes += [self._load_page(page, force) for page in pages]
+        changed = [change for change in changes if change]
+        for line in changed:
+            self.stdout.write(line)
+        if not changed:
+            self.stdout.write("Nothing to change: the database already matches content/.")
+
+    def _load_topic(self, data: dict[str, Any]) -> str:
+        values = {"title": data["title"], "summary": data.get("summary", ""), "order": data.get("order", 0)}
+        topic, created = Topic.objects.get_or_create(slug=data["slug"], defaults=values)
+        if created:
+            return f"Added topic {topic.slug}."
+        if all(getattr(topic, key) == value for key, value in values.items()):
+            return ""
+        Topic.objects.filter(pk=topic.pk).update(**values)
+        return f"Updated topic {topic.slug}."
+
+    def _load_page(self, data: PageData, force: bool) -> str:
+        topic = Topic.objects.get(slug=data.topic_slug)
+        page = AdvicePage.objects.filter(topic=topic, slug=data.slug).select_related("topic").first()
+        if page is None:
+            page = AdvicePage(topic=topic, slug=data.slug)
+            self._apply(page, data)
+            return f"Added page {data.path}."
+        if page.loaded_source_hash == data.source_hash:
+            return ""
+        edited_in_admin = text_hash(page_to_text(page)) != page.loaded_source_hash
+        if edited_in_admin and not force:
+            self.stderr.write(
+                f"Conflict: {page.get_absolute_url()} was edited in the admin since it was last loaded; "
+                f"left it alone. Export it first, or use --force to overwrite it with {data.path}."
+            )
+            return ""
+        self._apply(page, data)
+        return f"Updated page {data.path}."
+
+    def _apply(self, page: AdvicePage, data: PageData) -> None:
+        for key, value in data.fields.items():
+            setattr(page, key, value)
+        page.loaded_source_hash = data.source_hash
+        page.save()

@@ -1,0 +1,221 @@
+"""The site's content: topics, advice pages, site alerts, contact hours and feedback."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from markdownx.models import MarkdownxField
+
+from microcredentials.rendering import render_markdown_html
+
+
+class Topic(models.Model):
+    title = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=80, unique=True)
+    summary = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("topic", kwargs={"topic_slug": self.slug})
+
+
+class AdvicePageQuerySet(models.QuerySet["AdvicePage"]):
+    def live(self, now: datetime.datetime | None = None) -> "AdvicePageQuerySet":
+        """Pages the public may see at this moment: published and not scheduled for later."""
+        now = now or timezone.now()
+        return self.filter(status=AdvicePage.Status.PUBLISHED).filter(
+            Q(publish_at__isnull=True) | Q(publish_at__lte=now)
+        )
+
+
+class AdvicePage(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="pages")
+    title = models.CharField(max_length=160)
+    slug = models.SlugField(max_length=80)
+    summary = models.TextField(help_text="The introduction under the title, also used as the search description.")
+    body = MarkdownxField(help_text="Markdown. Start sections with ## headings.")
+    body_html = models.TextField(editable=False, default="")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        null=True, blank=True, help_text="Leave empty to publish at once; set a time to schedule."
+    )
+    updated_on = models.DateField(
+        default=datetime.date.today, help_text='The public "Updated" date. Change it only for a real change.'
+    )
+    order = models.PositiveIntegerField(default=0)
+    related_pages = models.ManyToManyField("self", blank=True, symmetrical=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_by = models.DateField(null=True, blank=True)
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    loaded_source_hash = models.CharField(
+        max_length=64, blank=True, editable=False, help_text="Hash of the content file as last loaded."
+    )
+    search_vector = SearchVectorField(null=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    objects = AdvicePageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["topic__order", "order", "title"]
+        constraints = [models.UniqueConstraint(fields=["topic", "slug"], name="unique_page_slug_in_topic")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # Render once here so no request ever renders Markdown.
+        self.body_html = render_markdown_html(self.body)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_absolute_url(self) -> str:
+        return reverse("advice_page", kwargs={"topic_slug": self.topic.slug, "page_slug": self.slug})
+
+    def is_live(self, now: datetime.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.status == self.Status.PUBLISHED and (self.publish_at is None or self.publish_at <= now)
+
+
+class PageChange(models.Model):
+    """A public "Page history" entry, added when an editor marks a change as major."""
+
+    page = models.ForeignKey(AdvicePage, on_delete=models.CASCADE, related_name="changes")
+    changed_on = models.DateField()
+    note = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["-changed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.changed_on}: {self.note}"
+
+
+class SiteAlert(models.Model):
+    class Kind(models.TextChoices):
+        CLOSURE = "closure", "Contact centre closure"
+        GENERAL = "general", "General notice"
+
+    class Level(models.IntegerChoices):
+        INFORMATION = 1, "Information"
+        WARNING = 2, "Warning"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CLOSURE)
+    level = models.PositiveSmallIntegerField(choices=Level.choices, default=Level.INFORMATION)
+    who = models.CharField("who is closed", max_length=120, default="The Customer Contact Group", blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    reopens_at = models.DateTimeField(null=True, blank=True)
+    contact_email = models.EmailField(blank=True)
+    extra_text = models.TextField(blank=True, help_text="Optional. Plain text; links are allowed.")
+    message = models.TextField(blank=True, help_text="For a general notice. Plain text; links are allowed.")
+    show_from = models.DateTimeField(default=timezone.now)
+    show_until = models.DateTimeField(
+        null=True, blank=True, help_text="Leave empty on a closure to show it until the centre reopens."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-show_from"]
+
+    def __str__(self) -> str:
+        local = timezone.localtime(self.show_from)
+        return f"{self.get_kind_display()} from {local:%d %b %Y %H:%M}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.kind == self.Kind.CLOSURE and not self.show_until:
+            self.show_until = self.reopens_at
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.kind == self.Kind.CLOSURE:
+            if not self.closes_at:
+                errors["closes_at"] = "Enter when the contact centre closes."
+            if not self.reopens_at:
+                errors["reopens_at"] = "Enter when the contact centre reopens."
+            elif self.closes_at and self.reopens_at <= self.closes_at:
+                errors["reopens_at"] = "The reopening time must be after the closing time."
+        elif not self.message.strip():
+            errors["message"] = "Enter the text of the notice."
+        if self.show_until and self.show_from and self.show_until <= self.show_from:
+            errors["show_until"] = "The end of the display period must be after its start."
+        if errors:
+            raise ValidationError(errors)
+
+
+class ContactDetails(models.Model):
+    """The contact centre's email and phone: a single row, edited in the admin."""
+
+    name = models.CharField(max_length=120, default="The Customer Contact Group")
+    email = models.EmailField()
+    phone = models.CharField(max_length=40)
+
+    class Meta:
+        verbose_name_plural = "contact details"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OpeningHours(models.Model):
+    """Regular opening hours for one weekday, in New Zealand time."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+        SATURDAY = 5, "Saturday"
+        SUNDAY = 6, "Sunday"
+
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, unique=True)
+    opens = models.TimeField()
+    closes = models.TimeField()
+
+    class Meta:
+        ordering = ["weekday"]
+        verbose_name_plural = "opening hours"
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def clean(self) -> None:
+        if self.opens and self.closes and self.closes <= self.opens:
+            raise ValidationError({"closes": "Closing time must be after opening time."})
+
+
+class PageFeedback(models.Model):
+    """An answer to "Was this page useful?". Only the page and the time are kept about the reader."""
+
+    page = models.ForeignKey(AdvicePage, on_delete=models.CASCADE, related_name="feedback")
+    useful = models.BooleanField()
+    comment = models.TextField(blank=True, max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "page feedback"
+
+    def __str__(self) -> str:
+        return f"{'Yes' if self.useful else 'No'} on {self.page}"

@@ -1,0 +1,71 @@
+"""Markdown to sanitised HTML, with stable heading anchors and a contents list.
+
+Pages are rendered once, when saved; the admin's live preview calls the same
+function, so editors see exactly what readers will see.
+"""
+
+import html
+import re
+from dataclasses import dataclass
+
+import markdown
+import nh3
+
+MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "toc"]
+
+ALLOWED_TAGS = {
+    "a", "abbr", "blockquote", "br", "caption", "code", "dd", "del", "details", "dl", "dt", "em",
+    "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "img", "li", "ol", "p", "pre",
+    "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}  # fmt: skip
+HEADING_TAGS = {"h2", "h3", "h4", "h5", "h6"}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "ol": {"start"},
+    **{tag: {"id"} for tag in HEADING_TAGS},
+}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+H2_PATTERN = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.DOTALL)
+TAG_PATTERN = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class ContentsEntry:
+    anchor: str
+    text: str
+
+
+def sanitise_html(untrusted: str) -> str:
+    """Keep only the tags, attributes and URL schemes that an advice page needs."""
+    return nh3.clean(
+        untrusted,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def render_markdown_html(source: str) -> str:
+    """Render editor Markdown to HTML that is safe to put on a public page.
+
+    The page title is the only H1, so an H1 in the body is demoted to H2
+    (the content checks also warn the editor about it).
+    """
+    converter = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    rendered = converter.convert(source).replace("<h1", "<h2").replace("</h1>", "</h2>")
+    return sanitise_html(rendered)
+
+
+def contents_list(body_html: str) -> list[ContentsEntry]:
+    """The "On this page" list: one entry per H2, linking to its anchor."""
+    return [
+        ContentsEntry(anchor=anchor, text=html.unescape(TAG_PATTERN.sub("", inner)).strip())
+        for anchor, inner in H2_PATTERN.findall(body_html)
+    ]

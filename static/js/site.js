@@ -1,0 +1,1 @@
+// Small progressive enhancements. The site works fully without this file.

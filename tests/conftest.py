@@ -1,0 +1,50 @@
+"""Shared fixtures: the shipped content loaded into the test database, and staff users."""
+
+import io
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from microcredentials.models import AdvicePage, Topic
+
+
+@pytest.fixture
+def shipped_content(db: None) -> AdvicePage:
+    """The content/ folder as `make run` loads it; returns the micro-credentials page."""
+    call_command("load_content", stdout=io.StringIO())
+    return AdvicePage.objects.select_related("topic").get(slug="micro-credentials")
+
+
+@pytest.fixture
+def topic(db: None) -> Topic:
+    return Topic.objects.create(title="Find a job", slug="find-a-job", summary="Looking for work.", order=2)
+
+
+@pytest.fixture
+def make_page(topic: Topic) -> Callable[..., AdvicePage]:
+    def make(**fields: object) -> AdvicePage:
+        values: dict[str, object] = {
+            "topic": topic,
+            "title": "Write a CV",
+            "slug": "write-a-cv",
+            "summary": "How to write a CV.",
+            "body": "## Start here\n\nKeep it short.\n",
+            "status": AdvicePage.Status.PUBLISHED,
+        }
+        values.update(fields)
+        return AdvicePage.objects.create(**values)
+
+    return make
+
+
+@pytest.fixture
+def staff_user(db: None) -> User:
+    return User.objects.create_user("editor", password="a-long-test-password", is_staff=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static() -> None:
+    """Tests run with production settings, whose hashed static files need collectstatic first."""
+    call_command("collectstatic", interactive=False, verbosity=0)
