@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from microcredentials.alerts import NZ_TIME, alert_status, alert_text_html, closure_wording, format_time
@@ -35,6 +36,8 @@ admin.site.register([PageChange, PageFeedback])
 
 NZ_ZONE = "New Zealand time (Pacific/Auckland)"
 NZ_DESCRIPTION = f"All times are {NZ_ZONE}. Daylight saving is allowed for automatically."
+# The admin shows help text as HTML, so the example markup is escaped to show as text.
+LINK_HELP = escape('Plain text. To add a link, write <a href="https://www.example.govt.nz/">link text</a>.')
 
 
 class SiteAlertForm(forms.ModelForm):
@@ -62,8 +65,8 @@ class SiteAlertForm(forms.ModelForm):
             "closes_at": f"{NZ_ZONE}.",
             "reopens_at": f"{NZ_ZONE}.",
             "contact_email": "Optional. Readers are invited to email this address while you are closed.",
-            "extra_text": 'Optional. Plain text; to add a link write <a href="https://…">link text</a>.',
-            "message": 'Plain text; to add a link write <a href="https://…">link text</a>. Nothing else is kept.',
+            "extra_text": f"Optional. {LINK_HELP}",
+            "message": f"{LINK_HELP} Nothing else is kept.",
             "show_from": f"{NZ_ZONE}. The notice appears on every page from this time.",
             "show_until": f"{NZ_ZONE}. Leave empty on a closure to show it until the centre reopens.",
         }

@@ -60,7 +60,7 @@ def live_alert(now: datetime.datetime) -> SiteAlert | None:
 
 
 def alert_status(alert: SiteAlert, now: datetime.datetime) -> str:
-    """ "Live", "Scheduled" or "Expired": the same rule as live_alert, for the admin list."""
+    """For the admin list: "Live", "Scheduled" or "Expired", by the same rule as live_alert."""
     if alert.show_from > now:
         return "Scheduled"
     ended = alert.show_until is not None and alert.show_until <= now

@@ -68,7 +68,7 @@ def _without_closures(periods: list[Period], closures: Sequence[SiteAlert]) -> l
 
 
 def contact_status(now: datetime.datetime, hours: Sequence[OpeningHours], closures: Sequence[SiteAlert]) -> str:
-    """ "Open now, until 5.00pm" or "Closed now, reopening 8.30am Monday 25 September", for the moment `now`.
+    """The status at `now`: "Open now, until 5.00pm" or "Closed now, reopening 8.30am Monday 25 September".
 
     Regular hours with any closure taken out. An opening is described like the alerts:
     "today, …" / "tomorrow, …" / weekday and date, the year only when it is not this year.

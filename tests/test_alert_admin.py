@@ -51,6 +51,7 @@ def test_times_are_entered_in_new_zealand_time_and_the_form_says_so(admin_client
     form_page = admin_client_nz.get(ADD_URL).content.decode()
     assert "Pacific/Auckland" in form_page
     assert "Closes at (NZ time)" in form_page
+    assert "write &lt;a href=&quot;https://www.example.govt.nz/&quot;&gt;link text&lt;/a&gt;." in form_page
     response = admin_client_nz.post(ADD_URL, closure_form())
     assert response.status_code == 302
     alert = SiteAlert.objects.get()

@@ -1,6 +1,7 @@
 """Hiding the alert: a POST that sets a cookie and comes back, with or without JavaScript."""
 
 import re
+from collections.abc import Iterator
 
 import pytest
 import time_machine
@@ -15,7 +16,7 @@ WORDING = "will be closed from 3.00pm today, Friday 10 November"
 
 
 @pytest.fixture(autouse=True)
-def frozen_friday() -> object:
+def frozen_friday() -> Iterator[time_machine.Traveller]:
     with time_machine.travel(FRIDAY_MORNING, tick=False) as traveller:
         yield traveller
 

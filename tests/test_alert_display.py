@@ -1,12 +1,14 @@
 """Which alert is live, and how it shows on every public page, error pages included."""
 
 import datetime
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 import time_machine
+from django.core.exceptions import PermissionDenied
 from django.db import OperationalError, connection
-from django.test import Client
+from django.test import Client, RequestFactory
+from django.views.defaults import permission_denied
 from pytest_django import DjangoAssertNumQueries
 
 from microcredentials.alerts import alert_status, live_alert
@@ -179,8 +181,8 @@ def _fail_queries_on(table: str) -> Callable[..., object]:
 
 
 @pytest.fixture
-def server_error_client() -> Iterator[Client]:
-    yield Client(raise_request_exception=False)
+def server_error_client() -> Client:
+    return Client(raise_request_exception=False)
 
 
 def test_alert_shows_on_the_500_page(server_error_client: Client, weekend_closure: SiteAlert) -> None:
@@ -203,3 +205,12 @@ def test_500_page_still_renders_when_the_database_is_down(
     assert response.status_code == 500
     assert "<h1>Sorry, something went wrong</h1>" in html
     assert REGION not in html
+
+
+def test_alert_shows_on_the_403_page(rf: RequestFactory, weekend_closure: SiteAlert) -> None:
+    with time_machine.travel(FRIDAY_MORNING, tick=False):
+        response = permission_denied(rf.get("/somewhere/"), PermissionDenied())
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "<h1>You cannot see this page</h1>" in html
+    assert "will be closed from 3.00pm today, Friday 10 November" in html
