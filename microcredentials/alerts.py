@@ -20,8 +20,10 @@ from microcredentials.rendering import sanitise_link_text
 NZ_TIME = zoneinfo.ZoneInfo("Pacific/Auckland")
 DEFAULT_WHO = "The Customer Contact Group"
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-MONTHS = ["January", "February", "March", "April", "May", "June"]
-MONTHS += ["July", "August", "September", "October", "November", "December"]
+MONTHS = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]  # fmt: skip
 
 # The dismissal cookie: a few alert keys, newest last, so its size stays bounded.
 DISMISSED_COOKIE = "hidden_alerts"
