@@ -125,7 +125,7 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-WHITENOISE_MAX_AGE = 365 * 24 * 60 * 60
+# whitenoise serves hash-named files with a one-year, immutable Cache-Control by itself.
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
