@@ -122,21 +122,9 @@ def page_weight(base: str, path: str) -> int:
 
 
 def query_counts(env: dict[str, str], path: str) -> str:
-    script = (
-        "import django; django.setup()\n"
-        "from django.core.cache import cache; from django.db import connection\n"
-        "from django.test import Client; from django.test.utils import CaptureQueriesContext\n"
-        "client = Client(); client.get('/'); cache_key_path = %r\n"
-        "from microcredentials.caching import bump_content_generation; bump_content_generation(); client.get('/')\n"
-        "counts = []\n"
-        "for _ in range(2):\n"
-        "    with CaptureQueriesContext(connection) as queries: client.get(cache_key_path)\n"
-        "    counts.append(len(queries))\n"
-        "print(f'{counts[0]} uncached, {counts[1]} cached')\n" % path
-    )
     env = dict(env, DJANGO_SETTINGS_MODULE="careers_site.settings", DJANGO_ALLOWED_HOSTS="testserver")
-    done = subprocess.run([PYTHON, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
-    return done.stdout.strip()
+    command = [PYTHON, "bench/query_counts.py", path]
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout.strip()
 
 
 def main() -> None:
