@@ -28,7 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
 from django.middleware.csrf import get_token
@@ -83,7 +83,8 @@ def bump_content_generation() -> None:
     caching them under the new generation.
     """
     _bump()
-    transaction.on_commit(_bump)
+    if connection.in_atomic_block:
+        transaction.on_commit(_bump)
 
 
 def _on_content_change(**kwargs: Any) -> None:
