@@ -54,6 +54,7 @@ MIDDLEWARE = [
     # Everything above also applies to cached pages; everything below is skipped for them.
     "microcredentials.caching.PerRequestFragmentsMiddleware",
     "microcredentials.caching.PageCacheMiddleware",
+    "microcredentials.outage.DatabaseUnavailableMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
