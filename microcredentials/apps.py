@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class MicrocredentialsConfig(AppConfig):
     name = "microcredentials"
     verbose_name = "Careers advice"
+
+    def ready(self) -> None:
+        # Connects the signal handlers that keep the search index in step with saved pages.
+        from microcredentials import search  # noqa: F401
