@@ -91,7 +91,10 @@ def test_over_long_comment_is_refused_with_the_text_kept(client: Client, shipped
     assert_not_cacheable(response)
     message = "What was wrong? must be 1,000 characters or fewer. You have entered 1,011."
     assert f'<li><a href="#id_comment">{message}</a></li>' in html
-    assert f'<p class="field-error" id="id_comment_error"><span class="visually-hidden">Error: </span>{message}</p>' in html
+    assert (
+        f'<p class="field-error" id="id_comment_error"><span class="visually-hidden">Error: </span>{message}</p>'
+        in html
+    )
     assert 'aria-describedby="id_comment_helptext id_comment_error"' in html
     assert "Kia ora &lt;b&gt;" + "x" * 1000 + "</textarea>" in html
     assert not PageFeedback.objects.exists()
@@ -206,7 +209,9 @@ def test_only_post_and_only_live_pages(client: Client, shipped_content: AdvicePa
 
 
 @pytest.mark.django_db
-def test_previews_of_drafts_have_no_feedback_form(client: Client, shipped_content: AdvicePage, staff_user: object) -> None:
+def test_previews_of_drafts_have_no_feedback_form(
+    client: Client, shipped_content: AdvicePage, staff_user: object
+) -> None:
     AdvicePage.objects.filter(pk=shipped_content.pk).update(status=AdvicePage.Status.DRAFT)
     client.force_login(staff_user, backend="django.contrib.auth.backends.ModelBackend")  # type: ignore[arg-type]
     html = client.get(PAGE_URL).content.decode()

@@ -143,7 +143,9 @@ def test_macrons_and_te_reo_words_are_found(client: Client, shipped_content: Adv
 
 
 @pytest.mark.django_db
-def test_results_page_has_unique_title_noindex_and_escapes_the_query(client: Client, shipped_content: AdvicePage) -> None:
+def test_results_page_has_unique_title_noindex_and_escapes_the_query(
+    client: Client, shipped_content: AdvicePage
+) -> None:
     html = client.get("/search/", {"q": "<img src=x> NZQA"}).content.decode()
     assert "<title>Search results for ‘&lt;img src=x&gt; NZQA’ | Careers advice</title>" in html
     assert '<meta name="robots" content="noindex">' in html

@@ -39,7 +39,7 @@ def test_page_without_values_shows_an_empty_form_and_no_errors(client: Client) -
     assert response.status_code == 200
     assert "<title>Study-time calculator | Careers advice</title>" in html
     assert "There is a problem" not in html
-    assert 'aria-invalid' not in html
+    assert "aria-invalid" not in html
     assert "Enter the credits and the hours you can study each week to see an estimate." in html
 
 
@@ -80,7 +80,10 @@ def test_each_error_is_beside_its_field_and_in_the_summary(
     # In the summary, linking to the field...
     assert f'<li><a href="#id_{field}">{message}</a></li>' in html
     # ...and beside the field, tied to it with aria-describedby.
-    assert f'<p class="field-error" id="id_{field}_error"><span class="visually-hidden">Error: </span>{message}</p>' in html
+    assert (
+        f'<p class="field-error" id="id_{field}_error"><span class="visually-hidden">Error: </span>{message}</p>'
+        in html
+    )
     [field_input] = re.findall(rf'<input [^>]*id="id_{field}"[^>]*>', html)
     assert 'aria-invalid="true"' in field_input
     assert f'aria-describedby="id_{field}_helptext id_{field}_error"' in field_input
