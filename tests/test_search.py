@@ -143,6 +143,20 @@ def test_macrons_and_te_reo_words_are_found(client: Client, shipped_content: Adv
 
 
 @pytest.mark.django_db
+def test_non_latin_words_find_pages(make_page: MakePage) -> None:
+    make_page(slug="zh", title="微证书 guide", body="Short courses.\n")
+    make_page(slug="ru", title="Other", summary="Советы по работе.", body="Advice.\n")
+    assert [page.slug for page in find_pages(clean_query("微证书"))] == ["zh"]
+    assert [page.slug for page in find_pages(clean_query("советы"))] == ["ru"]
+
+
+@pytest.mark.django_db
+def test_common_words_alone_do_not_break_search(client: Client, shipped_content: AdvicePage) -> None:
+    # PostgreSQL drops English stop words, leaving an empty query; that is a normal "no results" page.
+    assert client.get("/search/", {"q": "the and of"}).status_code == 200
+
+
+@pytest.mark.django_db
 def test_results_page_has_unique_title_noindex_and_escapes_the_query(
     client: Client, shipped_content: AdvicePage
 ) -> None:
