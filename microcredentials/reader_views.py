@@ -8,7 +8,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
-from microcredentials import feedback as fb
+from microcredentials import feedback
 from microcredentials.models import AdvicePage
 from microcredentials.search import RESULTS_PER_PAGE, clean_query, find_pages, to_results
 from microcredentials.study_time import HOURS_PER_CREDIT, StudyTimeForm, calculate
@@ -59,16 +59,16 @@ def page_feedback(request: HttpRequest, page_id: int) -> HttpResponse:
     page = AdvicePage.objects.live().select_related("topic").filter(pk=page_id).first()
     if page is None:
         return _feedback_message(request, None, 404, "That page does not exist, or is no longer published.")
-    if fb.is_bot(request):
-        return _feedback_message(request, page, 400, fb.REFUSED)
-    if fb.is_rate_limited(request):
-        return _feedback_message(request, page, 429, fb.TOO_MANY)
-    form = fb.FeedbackForm(request.POST)
+    if feedback.is_bot(request):
+        return _feedback_message(request, page, 400, feedback.REFUSED)
+    if feedback.is_rate_limited(request):
+        return _feedback_message(request, page, 429, feedback.TOO_MANY)
+    form = feedback.FeedbackForm(request.POST)
     if not form.is_valid():
         return _feedback_invalid(request, page, form)
-    fb.save_feedback(page, form)
+    feedback.save_feedback(page, form)
     if _wants_json(request):
-        return JsonResponse({"message": fb.THANKS})
+        return JsonResponse({"message": feedback.THANKS})
     return HttpResponseRedirect(f"{page.get_absolute_url()}?feedback=thanks#feedback", status=303)
 
 
@@ -84,13 +84,13 @@ def _feedback_message(request: HttpRequest, page: AdvicePage | None, status: int
     return render(request, "microcredentials/feedback_message.html", context, status=status)
 
 
-def _feedback_invalid(request: HttpRequest, page: AdvicePage, form: fb.FeedbackForm) -> HttpResponse:
+def _feedback_invalid(request: HttpRequest, page: AdvicePage, form: feedback.FeedbackForm) -> HttpResponse:
     if "useful" in form.errors:
-        return _feedback_message(request, page, 400, fb.CHOOSE_ANSWER)
+        return _feedback_message(request, page, 400, feedback.CHOOSE_ANSWER)
     if _wants_json(request):
         errors = {name: [str(error) for error in errors] for name, errors in form.errors.items()}
         first_error = next(iter(errors.values()))[0]
         return JsonResponse({"message": first_error, "errors": errors}, status=400)
     # The reader's text comes back in the box, with the error beside it.
-    context = {"page": page, "feedback": fb.feedback_state(request, page, form)}
+    context = {"page": page, "feedback": feedback.feedback_state(request, page, form)}
     return render(request, "microcredentials/feedback_form.html", context, status=400)

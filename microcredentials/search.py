@@ -14,20 +14,20 @@ Queryset `.update()` calls bypass the index: save the page (or run `load_content
 import html
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection, connections
-from django.db.models import F, TextField, Value
+from django.db.models import F, QuerySet, TextField, Value
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Concat
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.safestring import SafeString, mark_safe
 
-from microcredentials.models import AdvicePage
+from microcredentials.models import AdvicePage, AdvicePageQuerySet
 
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 10
@@ -77,7 +77,7 @@ def clean_query(raw: str) -> CleanedQuery:
     return CleanedQuery(text[:MAX_QUERY_LENGTH].rstrip(), was_cut=True)
 
 
-def find_pages(query: CleanedQuery) -> Sequence[AdvicePage]:
+def find_pages(query: CleanedQuery) -> QuerySet[AdvicePage] | list[AdvicePage]:
     """Live pages matching the query, best first; each has a raw `headline` for `snippet_html`."""
     if not query.has_words:
         return []
@@ -106,11 +106,11 @@ def snippet_html(raw: str) -> SafeString:
     return mark_safe(marked.replace(MARK_START, "").replace(MARK_END, ""))
 
 
-def _live_pages() -> Any:
+def _live_pages() -> AdvicePageQuerySet:
     return AdvicePage.objects.live().select_related("topic").only("title", "slug", "topic__title", "topic__slug")
 
 
-def _postgres_matches(text: str) -> Sequence[AdvicePage]:
+def _postgres_matches(text: str) -> QuerySet[AdvicePage]:
     query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
     # The summary comes first, so a match there makes the snippet and a title-only match shows the summary.
     document = Concat("summary", Value("\n\n"), "body", output_field=TextField())
@@ -133,7 +133,7 @@ def _postgres_matches(text: str) -> Sequence[AdvicePage]:
     )
 
 
-def _sqlite_matches(text: str) -> Sequence[AdvicePage]:
+def _sqlite_matches(text: str) -> list[AdvicePage]:
     # Each word quoted, so FTS5 syntax in the query is just text; quoted words are ANDed together.
     # bm25 weights follow the columns: page_id (not searched), title, summary, body.
     match = " ".join(f'"{word}"' for word in WORD.findall(text))
