@@ -9,3 +9,5 @@ class MicrocredentialsConfig(AppConfig):
         from microcredentials.caching import connect_invalidation_signals
 
         connect_invalidation_signals()
+        # Connects the signal handlers that keep the search index in step with saved pages.
+        from microcredentials import search  # noqa: F401

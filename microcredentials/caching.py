@@ -237,17 +237,21 @@ class PerRequestFragmentsMiddleware:
         if getattr(response, "streaming", False) or not response.get("Content-Type", "").startswith("text/html"):
             return response
         body: bytes = response.content  # type: ignore[attr-defined]
-        alert = _alert_html(request) if ALERT_MARKER.encode() in body else ""
+        alert = ""
+        if ALERT_MARKER.encode() in body:
+            alert = _alert_html(request)
+            body = body.replace(ALERT_MARKER.encode(), alert.encode())
+        csrf_secret = ""
+        if CSRF_MARKER.encode() in body:
+            body = body.replace(CSRF_MARKER.encode(), get_token(request).encode())
+            csrf_secret = request.META["CSRF_COOKIE"]  # the secret this visitor's cookie now holds
         basis = getattr(response, "etag_basis", None)
-        secret = request.META.get("CSRF_COOKIE", "")
         if basis and request.method in ("GET", "HEAD"):
-            etag = '"' + hashlib.sha256(f"{basis}|{alert}|{secret}".encode()).hexdigest()[:32] + '"'
+            # Any token masked from the same secret stays valid, so an unchanged page can answer 304.
+            etag = '"' + hashlib.sha256(f"{basis}|{alert}|{csrf_secret}".encode()).hexdigest()[:32] + '"'
             if etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
                 return _not_modified(response, etag)
             response["ETag"] = etag
-        body = body.replace(ALERT_MARKER.encode(), alert.encode())
-        if CSRF_MARKER.encode() in body:
-            body = body.replace(CSRF_MARKER.encode(), get_token(request).encode())
         response.content = body  # type: ignore[attr-defined]
         return response
 

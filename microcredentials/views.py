@@ -5,7 +5,10 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from microcredentials.caching import cache_public_page
+from microcredentials.feedback import feedback_state
+from microcredentials.metadata import page_structured_data
 from microcredentials.models import AdvicePage, Topic
+from microcredentials.navigation import page_navigation
 from microcredentials.rendering import contents_list
 
 
@@ -51,11 +54,16 @@ def advice_page(request: HttpRequest, topic_slug: str, page_slug: str) -> HttpRe
     is_preview = not page.is_live()
     if is_preview and not _can_preview(request):
         raise Http404("No such page.")
+    breadcrumbs = _crumbs((page.topic.title, page.topic.get_absolute_url()), (page.title, page.get_absolute_url()))
     context = {
         "page": page,
         "contents": contents_list(page.body_html),
         "is_preview": is_preview,
-        "breadcrumbs": _crumbs((page.topic.title, page.topic.get_absolute_url()), (page.title, request.path)),
+        "breadcrumbs": breadcrumbs,
+        # Reader experience (issue 5): ways on, metadata for search engines, and "Was this page useful?".
+        "navigation": page_navigation(page),
+        "structured_data": page_structured_data(page, breadcrumbs),
+        "feedback": feedback_state(request, page),
     }
     return render(request, "microcredentials/advice_page.html", context)
 

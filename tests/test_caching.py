@@ -45,7 +45,7 @@ def test_public_pages_are_public_for_a_minute_and_vary_on_cookie(
 
 
 def test_a_repeated_request_with_the_etag_gets_304(client: Client, shipped_content: AdvicePage) -> None:
-    first = client.get(ADVICE_URL)
+    first = client.get(ADVICE_URL)  # a first visit: the response also sets the CSRF cookie the ETag depends on
     second = client.get(ADVICE_URL, headers={"if-none-match": first["ETag"]})
     assert second.status_code == 304
     assert second.content == b""

@@ -1,0 +1,96 @@
+"""Thin views for readers' tools: search, the study-time calculator, page feedback and robots.txt."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST, require_safe
+
+from microcredentials import feedback
+from microcredentials.models import AdvicePage
+from microcredentials.search import RESULTS_PER_PAGE, clean_query, find_pages, to_results
+from microcredentials.study_time import HOURS_PER_CREDIT, StudyTimeForm, calculate
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    query = clean_query(request.GET.get("q", ""))
+    context: dict[str, object] = {"query": query}
+    if query.has_words:
+        # get_page turns a missing or nonsense page number into the first page, and one too big into the last.
+        results_page = Paginator(find_pages(query), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+        context.update(results_page=results_page, results=to_results(results_page.object_list))
+    return render(request, "microcredentials/search.html", context)
+
+
+@require_safe
+def study_time(request: HttpRequest) -> HttpResponse:
+    submitted = any(name in request.GET for name in StudyTimeForm.base_fields)
+    form = StudyTimeForm(request.GET if submitted else None)
+    context = {
+        "form": form,
+        "result": calculate(form),
+        "hours_per_credit": HOURS_PER_CREDIT,
+        "breadcrumbs": [{"title": "Home", "url": "/"}, {"title": "Study-time calculator", "url": request.path}],
+    }
+    return render(request, "microcredentials/study_time.html", context)
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        f"Disallow: /{settings.ADMIN_PATH}",
+        "Disallow: /search/",
+        "Disallow: /feedback/",
+        "",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@csrf_exempt  # csrf_protect below makes the same check, so that its refusal is also marked no-store
+@cache_control(private=True, no_store=True)
+@csrf_protect
+@require_POST
+def page_feedback(request: HttpRequest, page_id: int) -> HttpResponse:
+    page = AdvicePage.objects.live().select_related("topic").filter(pk=page_id).first()
+    if page is None:
+        return _feedback_message(request, None, 404, "That page does not exist, or is no longer published.")
+    if feedback.is_bot(request):
+        return _feedback_message(request, page, 400, feedback.REFUSED)
+    if feedback.is_rate_limited(request):
+        return _feedback_message(request, page, 429, feedback.TOO_MANY)
+    form = feedback.FeedbackForm(request.POST)
+    if not form.is_valid():
+        return _feedback_invalid(request, page, form)
+    feedback.save_feedback(page, form)
+    if _wants_json(request):
+        return JsonResponse({"message": feedback.THANKS})
+    return HttpResponseRedirect(f"{page.get_absolute_url()}?feedback=thanks#feedback", status=303)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    """feedback.js asks for JSON; a plain form post gets pages and redirects."""
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+def _feedback_message(request: HttpRequest, page: AdvicePage | None, status: int, message: str) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse({"message": message}, status=status)
+    context = {"page": page, "message": message, "status": status}
+    return render(request, "microcredentials/feedback_message.html", context, status=status)
+
+
+def _feedback_invalid(request: HttpRequest, page: AdvicePage, form: feedback.FeedbackForm) -> HttpResponse:
+    if "useful" in form.errors:
+        return _feedback_message(request, page, 400, feedback.CHOOSE_ANSWER)
+    if _wants_json(request):
+        errors = {name: [str(error) for error in errors] for name, errors in form.errors.items()}
+        first_error = next(iter(errors.values()))[0]
+        return JsonResponse({"message": first_error, "errors": errors}, status=400)
+    # The reader's text comes back in the box, with the error beside it.
+    context = {"page": page, "feedback": feedback.feedback_state(request, page, form)}
+    return render(request, "microcredentials/feedback_form.html", context, status=400)

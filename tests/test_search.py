@@ -1,0 +1,206 @@
+"""Search: finding and ranking live pages on SQLite and PostgreSQL, snippets, awkward queries, pagination."""
+
+import datetime
+import re
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from microcredentials.models import AdvicePage
+from microcredentials.search import MAX_QUERY_LENGTH, clean_query, find_pages, snippet_html, to_results
+
+MakePage = Callable[..., AdvicePage]
+
+
+def result_titles(html: str) -> list[str]:
+    return re.findall(r'<h2 class="search-results__title"><a href="[^"]+">([^<]+)</a>', html)
+
+
+@pytest.mark.django_db
+def test_search_finds_the_shipped_page_by_a_stemmed_word(client: Client, shipped_content: AdvicePage) -> None:
+    # "providers" is in the body as "provider"; both databases stem the word.
+    response = client.get("/search/", {"q": "providers"})
+    assert response.status_code == 200
+    assert result_titles(response.content.decode()) == ["Micro-credentials"]
+
+
+@pytest.mark.django_db
+def test_title_match_ranks_above_body_match(client: Client, make_page: MakePage) -> None:
+    make_page(slug="body", title="Starting out", body="## Options\n\nAn apprenticeship is one way in.\n")
+    make_page(slug="title", title="Apprenticeship basics", body="## Options\n\nLearn while you earn.\n")
+    make_page(slug="neither", title="Interviews", body="## Tips\n\nPrepare answers.\n")
+    html = client.get("/search/", {"q": "apprenticeship"}).content.decode()
+    assert result_titles(html) == ["Apprenticeship basics", "Starting out"]
+
+
+@pytest.mark.django_db
+def test_summary_match_ranks_above_body_match(make_page: MakePage) -> None:
+    make_page(slug="body", title="One", summary="About work.", body="Volunteering helps.\n")
+    make_page(slug="summary", title="Two", summary="Volunteering and you.", body="Other things.\n")
+    assert [page.title for page in find_pages(clean_query("volunteering"))] == ["Two", "One"]
+
+
+@pytest.mark.django_db
+def test_only_live_pages_are_found(make_page: MakePage) -> None:
+    make_page(slug="live", title="Live kaimahi page")
+    make_page(slug="draft", title="Draft kaimahi page", status=AdvicePage.Status.DRAFT)
+    make_page(slug="later", title="Later kaimahi page", publish_at=timezone.now() + datetime.timedelta(days=1))
+    assert [page.title for page in find_pages(clean_query("kaimahi"))] == ["Live kaimahi page"]
+
+
+@pytest.mark.django_db
+def test_all_words_must_match(make_page: MakePage) -> None:
+    make_page(slug="a", title="Write a CV", body="Keep your CV short.\n")
+    make_page(slug="b", title="Cover letters", summary="Letters.", body="Keep it short.\n")
+    assert [page.title for page in find_pages(clean_query("short CV"))] == ["Write a CV"]
+
+
+@pytest.mark.django_db
+def test_edited_and_deleted_pages_leave_the_index(make_page: MakePage) -> None:
+    page = make_page(title="Whakapapa and work")
+    assert find_pages(clean_query("whakapapa"))
+    page.title = "Family and work"
+    page.save()
+    assert not find_pages(clean_query("whakapapa"))
+    assert find_pages(clean_query("family"))
+    page.delete()
+    assert not find_pages(clean_query("family"))
+
+
+@pytest.mark.django_db
+def test_snippet_highlights_the_words_and_escapes_everything_else(make_page: MakePage) -> None:
+    make_page(summary="Tips & tricks.", body='Ask about <script>alert("x")</script> an apprenticeship today.\n')
+    [result] = to_results(find_pages(clean_query("apprenticeship")))
+    assert "<mark>apprenticeship</mark>" in result.snippet
+    assert "<script" not in result.snippet
+    assert re.sub(r"</?mark>", "", result.snippet).count("<") == 0
+
+
+@pytest.mark.django_db
+def test_title_only_match_shows_the_summary_as_snippet(make_page: MakePage) -> None:
+    make_page(title="Kōrero at work", summary="Talking with colleagues.", body="Be clear.\n")
+    [result] = to_results(find_pages(clean_query("kōrero")))
+    assert result.snippet.startswith("Talking with colleagues.")
+
+
+def test_snippet_html_turns_only_the_marks_into_markup() -> None:
+    raw = "<b>\ue000CV\ue001</b> & [the \ue000CV\ue001 guide](/find-a-job/) **now** \ue000stray"
+    assert snippet_html(raw) == "&lt;b&gt;<mark>CV</mark>&lt;/b&gt; &amp; the <mark>CV</mark> guide now stray"
+
+
+@pytest.mark.parametrize(
+    ("raw", "text", "was_cut"),
+    [
+        ("  CV \t tips\n", "CV tips", False),
+        ("CV\x00tips\x07", "CV tips", False),
+        ("x" * 500, "x" * MAX_QUERY_LENGTH, True),
+        ("wa\u0304nanga", "w\u0101nanga", False),  # decomposed macron made into one character
+    ],
+)
+def test_clean_query(raw: str, text: str, was_cut: bool) -> None:
+    query = clean_query(raw)
+    assert (query.text, query.was_cut) == (text, was_cut)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("q", "message"),
+    [
+        ("", "Type a word or two about what you want to find"),
+        ("   ", "Type a word or two about what you want to find"),
+        ("?!*&", "did not include any letters or numbers"),
+        ('"" -- () ___', "did not include any letters or numbers"),
+        ("\x00\x00", "Type a word or two about what you want to find"),
+        ("微证书", "No pages matched ‘微证书’"),
+        ("Привет мир", "No pages matched ‘Привет мир’"),
+        ('"unclosed AND OR NOT (* NEAR', "No pages matched"),
+        ("a" * 5000, "longer than 200 characters"),
+    ],
+)
+def test_awkward_queries_get_a_normal_page_with_a_message(
+    client: Client, shipped_content: AdvicePage, q: str, message: str
+) -> None:
+    response = client.get("/search/", {"q": q})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_nul_inside_a_word_still_searches(client: Client, shipped_content: AdvicePage) -> None:
+    response = client.get("/search/?q=micro%00credentials")
+    assert response.status_code == 200
+    assert result_titles(response.content.decode()) == ["Micro-credentials"]
+
+
+@pytest.mark.django_db
+def test_macrons_and_te_reo_words_are_found(client: Client, shipped_content: AdvicePage) -> None:
+    html = client.get("/search/", {"q": "wānanga"}).content.decode()
+    assert result_titles(html) == ["Micro-credentials"]
+    assert "<mark>wānanga</mark>" in html
+
+
+@pytest.mark.django_db
+def test_non_latin_words_find_pages(make_page: MakePage) -> None:
+    make_page(slug="zh", title="微证书 guide", body="Short courses.\n")
+    make_page(slug="ru", title="Other", summary="Советы по работе.", body="Advice.\n")
+    assert [page.slug for page in find_pages(clean_query("微证书"))] == ["zh"]
+    assert [page.slug for page in find_pages(clean_query("советы"))] == ["ru"]
+
+
+@pytest.mark.django_db
+def test_common_words_alone_do_not_break_search(client: Client, shipped_content: AdvicePage) -> None:
+    # PostgreSQL drops English stop words, leaving an empty query; that is a normal "no results" page.
+    assert client.get("/search/", {"q": "the and of"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_results_page_has_unique_title_noindex_and_escapes_the_query(
+    client: Client, shipped_content: AdvicePage
+) -> None:
+    html = client.get("/search/", {"q": "<img src=x> NZQA"}).content.decode()
+    assert "<title>Search results for ‘&lt;img src=x&gt; NZQA’ | Careers advice</title>" in html
+    assert '<meta name="robots" content="noindex">' in html
+    assert "<img src=x>" not in html
+    assert html.count("<h1>") == 1
+
+
+@pytest.mark.django_db
+def test_results_are_paginated_ten_a_page_and_bad_page_numbers_are_safe(client: Client, make_page: MakePage) -> None:
+    for number in range(12):
+        make_page(slug=f"page-{number}", title=f"Rangatahi guide {number:02}", order=number)
+    first = client.get("/search/", {"q": "rangatahi"}).content.decode()
+    assert len(result_titles(first)) == 10
+    assert "12 pages found" in first
+    assert "Page 1 of 2" in first
+    assert 'href="?q=rangatahi&amp;page=2" rel="next"' in first
+    second = client.get("/search/", {"q": "rangatahi", "page": "2"}).content.decode()
+    assert len(result_titles(second)) == 2
+    assert "(page 2) | Careers advice</title>" in second
+    for bad, expected in [("abc", 10), ("0", 2), ("-3", 2), ("99999999999999999999", 2), ("1.5", 10)]:
+        response = client.get("/search/", {"q": "rangatahi", "page": bad})
+        assert response.status_code == 200
+        assert len(result_titles(response.content.decode())) == expected
+
+
+@pytest.mark.django_db
+def test_search_box_is_in_the_header_of_every_page(client: Client, shipped_content: AdvicePage) -> None:
+    for url in ["/", "/plan-your-career/", "/plan-your-career/micro-credentials/", "/tools/study-time/", "/nope/"]:
+        html = client.get(url).content.decode()
+        assert '<form class="search-form" role="search" aria-label="Site" method="get" action="/search/">' in html
+        assert '<label class="visually-hidden" for="site-search">Search this site</label>' in html
+        assert '<input type="search" id="site-search" name="q"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_postgres_stores_a_weighted_vector_with_a_gin_index(make_page: MakePage) -> None:
+    page = make_page(title="Careers", summary="Advice", body="Guidance")
+    vector = AdvicePage.objects.values_list("search_vector", flat=True).get(pk=page.pk)
+    assert vector == "'advic':2B 'career':1A 'guidanc':3C"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'microcredentials_advicepage_search_gin'")
+        [(definition,)] = cursor.fetchall()
+    assert "USING gin (search_vector)" in definition
