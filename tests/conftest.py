@@ -1,9 +1,12 @@
 """Shared fixtures: the shipped content loaded into the test database, and staff users."""
 
 import io
+import os
 from collections.abc import Callable
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
@@ -48,3 +51,14 @@ def staff_user(db: None) -> User:
 def collected_static() -> None:
     """Tests run with production settings, whose hashed static files need collectstatic first."""
     call_command("collectstatic", interactive=False, verbosity=0)
+
+
+# Hypothesis: a bounded run by default so the suite stays quick; HYPOTHESIS_PROFILE=thorough digs deeper.
+# Examples share the function's fixtures (read-only content), hence the suppressed health check.
+hypothesis_settings.register_profile(
+    "site", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+hypothesis_settings.register_profile(
+    "thorough", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "site"))

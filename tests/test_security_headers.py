@@ -1,0 +1,117 @@
+"""Security headers on public pages, admin pages and static files; cookies; `check --deploy`."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.http import HttpResponse
+from django.templatetags.static import static
+from django.test import Client
+
+from microcredentials.models import AdvicePage
+
+ADMIN = f"/{settings.ADMIN_PATH}"
+STATIC_CSS = static("css/site.css")
+
+# Header -> what its value must be (str) or contain (tuple of parts).
+EXPECTED_HEADERS: dict[str, str | tuple[str, ...]] = {
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": ("camera=()", "geolocation=()", "microphone=()", "payment=()", "usb=()"),
+    "Content-Security-Policy": (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+    ),
+}
+
+
+def assert_security_headers(response: HttpResponse) -> None:
+    for header, expected in EXPECTED_HEADERS.items():
+        value = response.headers.get(header)
+        assert value is not None, f"{header} missing"
+        if isinstance(expected, str):
+            assert value == expected, header
+        else:
+            for part in expected:
+                assert part in value, f"{header} lacks {part!r}: {value}"
+    assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
+    assert "unsafe-eval" not in response.headers["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/plan-your-career/micro-credentials/", "/no-such-page/", f"{ADMIN}login/", STATIC_CSS],
+    ids=["home", "advice-page", "404", "admin-login", "static-file"],
+)
+def test_every_kind_of_response_carries_the_security_headers(client: Client, shipped_content: AdvicePage, url: str) -> None:
+    response = client.get(url, secure=True)
+    assert response.status_code in {200, 404}
+    assert_security_headers(response)
+
+
+@pytest.mark.django_db
+def test_static_file_is_served_by_whitenoise_with_headers(client: Client) -> None:
+    response = client.get(STATIC_CSS, secure=True)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/css")
+    assert "immutable" in response["Cache-Control"]
+    assert_security_headers(response)
+
+
+@pytest.mark.django_db
+def test_signed_in_admin_pages_carry_the_security_headers(client: Client, shipped_content: AdvicePage) -> None:
+    admin = User.objects.create_superuser("chief", password="a-long-test-password")
+    client.force_login(admin)
+    for url in (ADMIN, f"{ADMIN}microcredentials/advicepage/{shipped_content.pk}/change/"):
+        response = client.get(url, secure=True)
+        assert response.status_code == 200, url
+        assert_security_headers(response)
+
+
+@pytest.mark.django_db
+def test_hsts_is_sent_only_over_https(client: Client) -> None:
+    assert "Strict-Transport-Security" not in client.get("/healthz").headers
+    assert "Strict-Transport-Security" in client.get("/healthz", secure=True).headers
+
+
+@pytest.mark.django_db
+def test_cookies_are_secure_and_http_only(client: Client, staff_user: User) -> None:
+    response = client.get(f"{ADMIN}login/", secure=True)
+    csrf = response.cookies["csrftoken"]
+    assert csrf["secure"] is True and csrf["httponly"] is True and csrf["samesite"] == "Lax"
+
+    response = client.post(
+        f"{ADMIN}login/", {"username": "editor", "password": "a-long-test-password"}, secure=True
+    )
+    assert response.status_code == 302
+    session = response.cookies["sessionid"]
+    assert session["secure"] is True and session["httponly"] is True and session["samesite"] == "Lax"
+
+
+def test_check_deploy_is_clean_with_production_settings() -> None:
+    """Run the real check in a fresh process with the environment production would have."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env |= {"DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "DJANGO_ALLOWED_HOSTS": "careers.example.nz"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
