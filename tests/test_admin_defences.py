@@ -30,7 +30,9 @@ def fail_repeatedly(client: Client, times: int, usernames: list[str], addresses:
     """Fail `times` sign-ins; the form comes back until the limit, and the attempt that reaches it is refused."""
     limit = settings.AXES_FAILURE_LIMIT
     for attempt in range(times):
-        status = sign_in(client, usernames[attempt % len(usernames)], "wrong-password", addresses[attempt % len(addresses)])
+        status = sign_in(
+            client, usernames[attempt % len(usernames)], "wrong-password", addresses[attempt % len(addresses)]
+        )
         assert status == (403 if attempt + 1 >= limit else 200), f"attempt {attempt + 1}"
 
 

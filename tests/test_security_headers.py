@@ -56,7 +56,9 @@ def assert_security_headers(response: HttpResponse) -> None:
     ["/", "/plan-your-career/micro-credentials/", "/no-such-page/", f"{ADMIN}login/", STATIC_CSS],
     ids=["home", "advice-page", "404", "admin-login", "static-file"],
 )
-def test_every_kind_of_response_carries_the_security_headers(client: Client, shipped_content: AdvicePage, url: str) -> None:
+def test_every_kind_of_response_carries_the_security_headers(
+    client: Client, shipped_content: AdvicePage, url: str
+) -> None:
     response = client.get(url, secure=True)
     assert response.status_code in {200, 404}
     assert_security_headers(response)
@@ -93,9 +95,7 @@ def test_cookies_are_secure_and_http_only(client: Client, staff_user: User) -> N
     csrf = response.cookies["csrftoken"]
     assert csrf["secure"] is True and csrf["httponly"] is True and csrf["samesite"] == "Lax"
 
-    response = client.post(
-        f"{ADMIN}login/", {"username": "editor", "password": "a-long-test-password"}, secure=True
-    )
+    response = client.post(f"{ADMIN}login/", {"username": "editor", "password": "a-long-test-password"}, secure=True)
     assert response.status_code == 302
     session = response.cookies["sessionid"]
     assert session["secure"] is True and session["httponly"] is True and session["samesite"] == "Lax"
