@@ -5,10 +5,10 @@ import os
 from collections.abc import Callable
 
 import pytest
-from hypothesis import HealthCheck
-from hypothesis import settings as hypothesis_settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from microcredentials.models import AdvicePage, Topic
 
