@@ -47,10 +47,12 @@ def markdownify(request: HttpRequest) -> HttpResponse:
 def upload(request: HttpRequest) -> HttpResponse:
     form = ImageForm(request.POST, request.FILES)
     if not form.is_valid():
-        return JsonResponse(form.errors, status=400)
-    image = form.cleaned_data["image"]
-    extension = EXTENSIONS.get(str(image.content_type))
-    if extension is None:
+        return JsonResponse(
+            {"image": [message for messages in form.errors.values() for message in messages]}, status=400
+        )
+    image = request.FILES.get("image")
+    extension = EXTENSIONS.get(str(getattr(image, "content_type", "")))
+    if image is None or extension is None:
         return JsonResponse({"image": [NOT_AN_IMAGE]}, status=400)
     image.name = f"upload.{extension}"
     try:

@@ -8,7 +8,7 @@ import sys
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.templatetags.static import static
 from django.test import Client
 
@@ -37,7 +37,7 @@ EXPECTED_HEADERS: dict[str, str | tuple[str, ...]] = {
 }
 
 
-def assert_security_headers(response: HttpResponse) -> None:
+def assert_security_headers(response: HttpResponseBase) -> None:
     for header, expected in EXPECTED_HEADERS.items():
         value = response.headers.get(header)
         assert value is not None, f"{header} missing"
