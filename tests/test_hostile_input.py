@@ -7,6 +7,7 @@ and never echoes the input back unescaped.
 When a feature adds a URL or a form, add one line to PUBLIC_URLS or FORM_ENDPOINTS.
 """
 
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -153,7 +154,8 @@ def test_public_urls_survive_hostile_headers_and_huge_cookies(
 ) -> None:
     if cookie is not None:
         headers["HTTP_COOKIE"] = cookie
-    assert_handled(anonymous.get(url, **headers), f"{url} with {sorted(headers)}")
+    environ: dict[str, Any] = headers  # WSGI environ entries, not Client.get's own keyword arguments
+    assert_handled(anonymous.get(url, **environ), f"{url} with {sorted(headers)}")
 
 
 @pytest.mark.django_db
