@@ -50,11 +50,14 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Answer 413 from Content-Length before anything reads an oversized body.
-    "microcredentials.security.request_size_limit_middleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Everything above also applies to cached pages; everything below is skipped for them.
+    "microcredentials.caching.PerRequestFragmentsMiddleware",
+    # Answer 413 from Content-Length before anything (CSRF's check included) reads an oversized body.
+    "microcredentials.security.request_size_limit_middleware",
+    "microcredentials.caching.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -94,6 +97,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Public pages: how long browsers and CDNs may keep them. Our own cache is invalidated on every change.
+PUBLIC_CACHE_SECONDS = env_int("DJANGO_PUBLIC_CACHE_SECONDS", 60)
+# Remembers which alerts a reader hid; the page cache treats it as harmless (the alert is filled per request).
+ALERT_DISMISS_COOKIE = "hidden_alerts"
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -123,7 +131,7 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-WHITENOISE_MAX_AGE = 365 * 24 * 60 * 60
+# whitenoise serves hash-named files with a one-year, immutable Cache-Control by itself.
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -21,9 +21,11 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render_error_page(request, "403.html", 403, "Sorry, you do not have access to this page.")
+    return render_error_page(request, "403.html", 403, "Sorry, you cannot see this page.")
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: usually a form left open so long that its security check expired."""
-    return render_error_page(request, "403_csrf.html", 403, "This form has expired. Reload the page and try again.")
+    return render_error_page(
+        request, "403_csrf.html", 403, "Your request could not be sent. Reload the page and try again."
+    )

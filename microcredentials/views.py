@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from microcredentials.caching import cache_public_page
 from microcredentials.models import AdvicePage, Topic
 from microcredentials.rendering import contents_list
 
@@ -19,6 +20,7 @@ def _can_preview(request: HttpRequest) -> bool:
 
 
 @require_safe
+@cache_public_page
 def home(request: HttpRequest) -> HttpResponse:
     pages = AdvicePage.objects.live().select_related("topic").only("title", "slug", "summary", "topic")
     topics: dict[Topic, list[AdvicePage]] = {}
@@ -28,6 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cache_public_page
 def topic(request: HttpRequest, topic_slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=topic_slug)
     pages = topic.pages.live().only("title", "slug", "summary", "topic")
@@ -40,6 +43,7 @@ def topic(request: HttpRequest, topic_slug: str) -> HttpResponse:
 
 
 @require_safe
+@cache_public_page
 def advice_page(request: HttpRequest, topic_slug: str, page_slug: str) -> HttpResponse:
     page = get_object_or_404(
         AdvicePage.objects.select_related("topic").defer("body", "search_vector"),

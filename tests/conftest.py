@@ -6,10 +6,12 @@ from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.management import call_command
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+from microcredentials.caching import bump_content_generation
 from microcredentials.models import AdvicePage, Topic
 
 
@@ -51,6 +53,13 @@ def staff_user(db: None) -> User:
 def collected_static() -> None:
     """Tests run with production settings, whose hashed static files need collectstatic first."""
     call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> None:
+    """Each test starts with an empty cache: database rollbacks between tests send no signals."""
+    cache.clear()
+    bump_content_generation()
 
 
 # Hypothesis: a bounded run by default so the suite stays quick; HYPOTHESIS_PROFILE=thorough digs deeper.

@@ -15,7 +15,8 @@ from django.test import Client
 from microcredentials.models import AdvicePage
 
 ADMIN = f"/{settings.ADMIN_PATH}"
-STATIC_CSS = static("css/site.css")
+# The unhashed name (whitenoise serves both); the hashed one is looked up after collectstatic has run.
+STATIC_CSS = "/static/css/site.css"
 
 # Header -> what its value must be (str) or contain (tuple of parts).
 EXPECTED_HEADERS: dict[str, str | tuple[str, ...]] = {
@@ -66,7 +67,7 @@ def test_every_kind_of_response_carries_the_security_headers(
 
 @pytest.mark.django_db
 def test_static_file_is_served_by_whitenoise_with_headers(client: Client) -> None:
-    response = client.get(STATIC_CSS, secure=True)
+    response = client.get(static("css/site.css"), secure=True)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/css")
     assert "immutable" in response["Cache-Control"]
