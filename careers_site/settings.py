@@ -156,9 +156,9 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60  # staff sessions end after an hour without activity
 SESSION_SAVE_EVERY_REQUEST = True
-# Nothing on the site is framed, the admin included (its pop-ups are windows, the Markdown
-# preview is fetched into the page), so framing is refused here and by CSP frame-ancestors.
-X_FRAME_OPTIONS = "DENY"
+X_FRAME_OPTIONS = "DENY"  # as the CSP's frame-ancestors 'none'
+# Nothing on the site is framed, the admin included: its pop-ups are windows and the Markdown
+# preview is fetched into the page, not framed.
 CSRF_FAILURE_VIEW = "microcredentials.errors.csrf_failure"
 # Powerful browser features the site never uses are switched off for it and anything it embeds.
 PERMISSIONS_POLICY: dict[str, list[str]] = {
