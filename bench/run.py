@@ -50,7 +50,18 @@ def manage(env: dict[str, str], *args: str) -> None:
 
 
 def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    command = [PYTHON, "-m", "gunicorn", "careers_site.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
+    command = [
+        PYTHON,
+        "-m",
+        "gunicorn",
+        "careers_site.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "2",
+        "-k",
+        "sync",
+    ]
     command += [
         "--access-logfile",
         "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",

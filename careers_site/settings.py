@@ -44,6 +44,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: answers /healthz and /readyz before the HTTPS redirect and host validation.
+    "microcredentials.health.health_check_middleware",
     "django.middleware.security.SecurityMiddleware",
     # Security headers sit above WhiteNoise so that static files get them too.
     "microcredentials.security.permissions_policy_middleware",
@@ -58,6 +60,7 @@ MIDDLEWARE = [
     # Answer 413 from Content-Length before anything (CSRF's check included) reads an oversized body.
     "microcredentials.security.request_size_limit_middleware",
     "microcredentials.caching.PageCacheMiddleware",
+    "microcredentials.outage.DatabaseUnavailableMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -1,8 +1,6 @@
 """Thin views: fetch, check visibility, render."""
 
-from django.db import connection
-from django.db.utils import DatabaseError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -70,20 +68,3 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return HttpResponse(
             "Sorry, something went wrong. Please try again later.", status=500, content_type="text/plain"
         )
-
-
-@require_safe
-def healthz(request: HttpRequest) -> HttpResponse:
-    """Liveness: the process answers. Deliberately touches no database."""
-    return HttpResponse("ok", content_type="text/plain")
-
-
-@require_safe
-def readyz(request: HttpRequest) -> HttpResponse:
-    """Readiness: the database answers a trivial query."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        return JsonResponse({"database": "unavailable"}, status=503, headers={"Retry-After": "10"})
-    return JsonResponse({"database": "ok"})

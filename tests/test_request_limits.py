@@ -32,14 +32,6 @@ def test_read_only_pages_answer_other_methods_with_405(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/healthz", "/readyz"])
-def test_health_checks_answer_other_methods_with_405(client: Client, url: str) -> None:
-    response = client.post(url)
-    assert response.status_code == 405
-    assert response["Allow"] == "GET, HEAD"
-
-
-@pytest.mark.django_db
 def test_head_is_allowed_on_read_only_pages(client: Client, shipped_content: AdvicePage) -> None:
     assert client.head("/plan-your-career/micro-credentials/").status_code == 200
 
