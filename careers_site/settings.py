@@ -47,19 +47,24 @@ MIDDLEWARE = [
     # First: answers /healthz and /readyz before the HTTPS redirect and host validation.
     "microcredentials.health.health_check_middleware",
     "django.middleware.security.SecurityMiddleware",
+    # Security headers sit above WhiteNoise so that static files get them too.
+    "microcredentials.security.permissions_policy_middleware",
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "csp.middleware.CSPMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Everything above also applies to cached pages; everything below is skipped for them.
     "microcredentials.caching.PerRequestFragmentsMiddleware",
+    # Answer 413 from Content-Length before anything (CSRF's check included) reads an oversized body.
+    "microcredentials.security.request_size_limit_middleware",
     "microcredentials.caching.PageCacheMiddleware",
     "microcredentials.outage.DatabaseUnavailableMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
+    "microcredentials.security.method_not_allowed_page_middleware",
 ]
 
 ROOT_URLCONF = "careers_site.urls"
@@ -133,9 +138,11 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Request limits: bodies beyond these answer 400 rather than tying up a worker.
+# Request limits: bodies beyond these answer 413 (microcredentials.security) before they are read.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
+# A multipart body may also carry one editor's image upload (MARKDOWNX_UPLOAD_MAX_SIZE) and its framing.
+MULTIPART_REQUEST_MAX_SIZE = 6 * 1024 * 1024
 
 # Security headers and cookies.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
@@ -153,6 +160,18 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60  # staff sessions end after an hour without activity
 SESSION_SAVE_EVERY_REQUEST = True
 X_FRAME_OPTIONS = "DENY"  # as the CSP's frame-ancestors 'none'
+# Nothing on the site is framed, the admin included: its pop-ups are windows and the Markdown
+# preview is fetched into the page, not framed.
+CSRF_FAILURE_VIEW = "microcredentials.errors.csrf_failure"
+# Powerful browser features the site never uses are switched off for it and anything it embeds.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture", "encrypted-media",
+        "fullscreen", "geolocation", "gyroscope", "magnetometer", "microphone", "midi", "payment",
+        "picture-in-picture", "publickey-credentials-get", "screen-wake-lock", "usb", "xr-spatial-tracking",
+    )
+}  # fmt: skip
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -175,6 +194,13 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "microcredentials.security.lockout_response"
+# 403 rather than axes' 429: a refusal, like any other the site gives to a request it will not serve.
+AXES_HTTP_RESPONSE_CODE = 403
+# The address a lockout counts: REMOTE_ADDR, or behind N trusted proxies (load balancers) the
+# X-Forwarded-For entry the outermost one added. Entries further left can be forged by the client.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "microcredentials.security.client_ip_address"
 
 # django-markdownx: previews are rendered by our own sanitising renderer.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "microcredentials.rendering.render_markdown_html"
@@ -186,15 +212,23 @@ MARKDOWNX_SERVER_CALL_LATENCY = 500
 # Django uses the cached template loader whenever loaders are not set, so
 # production templates are compiled once per process.
 
+CLIENT_FAULTS = [
+    "DisallowedHost",
+    "RequestDataTooBig",
+    "TooManyFieldsSent",
+    "TooManyFilesSent",
+    "SuspiciousMultipartForm",
+]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
+    "filters": {"client_fault": {"()": "careers_site.log_filters.ClientFaultAsWarning"}},
     "loggers": {
-        # A bad Host header is probing, not a fault: keep it out of the error log.
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
-        "django.security.DisallowedHost": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # A bad Host header or an oversized form is probing, not a fault: a one-line warning, not an error.
+        **{f"django.security.{name}": {"filters": ["client_fault"]} for name in CLIENT_FAULTS},
     },
 }

@@ -9,4 +9,6 @@ urlpatterns = [
     path("", include("microcredentials.urls")),
 ]
 
+handler400 = "microcredentials.errors.bad_request"
+handler403 = "microcredentials.errors.permission_denied"
 handler500 = "microcredentials.views.server_error"

@@ -1,12 +1,15 @@
 """Shared fixtures: the shipped content loaded into the test database, and staff users."""
 
 import io
+import os
 from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.management import call_command
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from microcredentials.caching import bump_content_generation
 from microcredentials.models import AdvicePage, Topic
@@ -57,3 +60,14 @@ def fresh_cache() -> None:
     """Each test starts with an empty cache: database rollbacks between tests send no signals."""
     cache.clear()
     bump_content_generation()
+
+
+# Hypothesis: a bounded run by default so the suite stays quick; HYPOTHESIS_PROFILE=thorough digs deeper.
+# Examples share the function's fixtures (read-only content), hence the suppressed health check.
+hypothesis_settings.register_profile(
+    "site", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+hypothesis_settings.register_profile(
+    "thorough", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "site"))

@@ -1,0 +1,107 @@
+"""Request and response defences that Django and the libraries we use do not provide.
+
+- `permissions_policy_middleware` adds the Permissions-Policy header. It sits above
+  WhiteNoise in MIDDLEWARE so static files get it as well.
+- `request_size_limit_middleware` answers 413 from the Content-Length header alone,
+  before anything reads a body that is larger than the site accepts.
+- `method_not_allowed_page_middleware` gives an empty 405 (from `require_safe` and
+  friends) the site's 405 page, keeping its Allow header.
+- `lockout_response` is the page django-axes shows when sign-in is paused.
+"""
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from axes.helpers import get_client_username, get_cool_off
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.timesince import timesince
+
+Handler = Callable[[HttpRequest], HttpResponseBase]
+
+
+def permissions_policy_header(policy: dict[str, list[str]]) -> str:
+    """`{"camera": [], "fullscreen": ["self"]}` -> `camera=(), fullscreen=(self)`."""
+    return ", ".join(f"{feature}=({' '.join(allow)})" for feature, allow in policy.items())
+
+
+def permissions_policy_middleware(get_response: Handler) -> Handler:
+    header = permissions_policy_header(settings.PERMISSIONS_POLICY)
+
+    def middleware(request: HttpRequest) -> HttpResponseBase:
+        response = get_response(request)
+        response.headers.setdefault("Permissions-Policy", header)
+        return response
+
+    return middleware
+
+
+def body_size_limit(content_type: str) -> int | None:
+    """The largest body we accept. Multipart bodies may carry an image upload on top of the form fields."""
+    if settings.DATA_UPLOAD_MAX_MEMORY_SIZE is None:
+        return None
+    if content_type.lower().startswith("multipart/form-data"):
+        return max(settings.DATA_UPLOAD_MAX_MEMORY_SIZE, settings.MULTIPART_REQUEST_MAX_SIZE)
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+def declared_body_size(request: HttpRequest) -> int:
+    """Content-Length as a number; a missing or malformed one counts as 0, as Django itself treats it."""
+    try:
+        return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
+    except ValueError:
+        return 0
+
+
+def request_size_limit_middleware(get_response: Handler) -> Handler:
+    def middleware(request: HttpRequest) -> HttpResponseBase:
+        limit = body_size_limit(request.META.get("CONTENT_TYPE", ""))
+        if limit is not None and declared_body_size(request) > limit:
+            return render(request, "413.html", {"limit_mb": _megabytes(limit)}, status=413)
+        return get_response(request)
+
+    return middleware
+
+
+def method_not_allowed_page_middleware(get_response: Handler) -> Handler:
+    def middleware(request: HttpRequest) -> HttpResponseBase:
+        response = get_response(request)
+        if response.status_code != 405 or response.streaming or response.content:  # type: ignore[attr-defined]
+            return response
+        page = render(request, "405.html", status=405)
+        page["Allow"] = response.get("Allow", "")
+        return page
+
+    return middleware
+
+
+def lockout_response(request: HttpRequest, original_response: object, credentials: dict | None = None) -> HttpResponse:
+    """django-axes' AXES_LOCKOUT_CALLABLE: the "sign-in is paused" page, with the pause in words."""
+    cool_off = get_cool_off(request) or timedelta(0)
+    now = timezone.now()
+    context = {
+        "username": get_client_username(request, credentials) or "",
+        "cool_off": timesince(now - cool_off, now) if cool_off else "",
+    }
+    return render(request, settings.AXES_LOCKOUT_TEMPLATE, context, status=settings.AXES_HTTP_RESPONSE_CODE)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".removesuffix(".0")
+
+
+def client_ip_address(request: HttpRequest) -> str:
+    """AXES_CLIENT_IP_CALLABLE: the client's address, trusting only the proxies we run.
+
+    Each proxy appends the address it received the request from to X-Forwarded-For, so with
+    TRUSTED_PROXY_COUNT proxies the client is that many entries from the right.
+    """
+    remote = str(request.META.get("REMOTE_ADDR", ""))
+    count = settings.TRUSTED_PROXY_COUNT
+    if count <= 0:
+        return remote
+    hops = [hop.strip() for hop in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",") if hop.strip()]
+    return hops[-count] if len(hops) >= count else remote

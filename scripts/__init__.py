@@ -1,0 +1,1 @@
+"""Operational scripts: throwaway PostgreSQL clusters, backup and restore checks."""
