@@ -72,7 +72,9 @@ def method_not_allowed_page_middleware(get_response: Handler) -> Handler:
         if response.status_code != 405 or response.streaming or response.content:  # type: ignore[attr-defined]
             return response
         page = render(request, "405.html", status=405)
-        page["Allow"] = response.get("Allow", "")
+        for header in ("Allow", "Cache-Control", "Vary"):
+            if header in response:
+                page[header] = response[header]
         return page
 
     return middleware
