@@ -45,6 +45,7 @@ GENERATION_KEY = "content-generation"
 # --- the content generation -------------------------------------------------
 
 
+@functools.cache
 def _stamp_file() -> Path:
     project = hashlib.sha256(str(settings.BASE_DIR).encode()).hexdigest()[:12]
     return Path(tempfile.gettempdir()) / f"careers-site-{project}.stamp"

@@ -5,9 +5,10 @@
 
 Probes come from inside the container (127.0.0.1) or from a load balancer,
 over plain HTTP and with a Host header that is not the public host name. So
-`health_check_middleware` runs first in MIDDLEWARE and answers these two
-paths itself, before SecurityMiddleware redirects to HTTPS and before
-CommonMiddleware validates the host. It answers nothing else.
+SECURE_REDIRECT_EXEMPT spares these paths the HTTPS redirect, and
+`health_check_middleware` answers them before CommonMiddleware validates the
+host. It sits below the security-header middleware, so /healthz costs what a
+plain view costs: the benchmark's floor. It answers nothing else.
 """
 
 from collections.abc import Callable
