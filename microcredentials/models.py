@@ -9,9 +9,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from markdownx.models import MarkdownxField
 
-from microcredentials.rendering import render_markdown_html
+from microcredentials.rendering import render_markdown_html, sanitise_link_text
 
 
 class Topic(models.Model):
@@ -141,26 +142,35 @@ class SiteAlert(models.Model):
         local = timezone.localtime(self.show_from)
         return f"{self.get_kind_display()} from {local:%d %b %Y %H:%M}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.kind == self.Kind.CLOSURE and not self.show_until:
-            self.show_until = self.reopens_at
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+    # An empty show_until on a closure means "until it reopens": alerts.live_alert applies that at
+    # read time, so moving reopens_at later never leaves a stale copy of the old time behind.
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
-        if self.kind == self.Kind.CLOSURE:
-            if not self.closes_at:
-                errors["closes_at"] = "Enter when the contact centre closes."
-            if not self.reopens_at:
-                errors["reopens_at"] = "Enter when the contact centre reopens."
-            elif self.closes_at and self.reopens_at <= self.closes_at:
-                errors["reopens_at"] = "The reopening time must be after the closing time."
-        elif not self.message.strip():
+        errors = self._closure_errors() if self.kind == self.Kind.CLOSURE else {}
+        if self.kind == self.Kind.GENERAL and not self.message.strip():
             errors["message"] = "Enter the text of the notice."
+        elif self.kind == self.Kind.GENERAL and not strip_tags(sanitise_link_text(self.message)).strip():
+            errors["message"] = "The notice has no text left once code is removed. Write it as plain text."
         if self.show_until and self.show_from and self.show_until <= self.show_from:
-            errors["show_until"] = "The end of the display period must be after its start."
+            errors.setdefault("show_until", "The end of the display period must be after its start.")
         if errors:
             raise ValidationError(errors)
+
+    def _closure_errors(self) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        if not self.closes_at:
+            errors["closes_at"] = "Enter when the contact centre closes."
+        if not self.reopens_at:
+            errors["reopens_at"] = "Enter when the contact centre reopens."
+        elif self.closes_at and self.reopens_at <= self.closes_at:
+            errors["reopens_at"] = "The reopening time must be after the closing time."
+        elif self.show_until and self.show_until > self.reopens_at:
+            errors["show_until"] = (
+                "A closure notice cannot show after the centre reopens. Leave this empty to stop at the reopening time."
+            )
+        elif self.show_from and not self.show_until and self.show_from >= self.reopens_at:
+            errors["show_from"] = "The notice would never show: start showing it before the centre reopens."
+        return errors
 
 
 class ContactDetails(models.Model):

@@ -52,6 +52,19 @@ def sanitise_html(untrusted: str) -> str:
     )
 
 
+def sanitise_link_text(untrusted: str) -> str:
+    """Plain text in which only <a href> links survive (for site alerts); everything else is inert text."""
+    cleaned = nh3.clean(
+        untrusted,
+        tags={"a"},
+        attributes={"a": {"href"}},
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )
+    return cleaned.strip()
+
+
 def render_markdown_html(source: str) -> str:
     """Render editor Markdown to HTML that is safe to put on a public page.
 

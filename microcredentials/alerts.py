@@ -1,0 +1,198 @@
+"""Which site alert is live now, what it says in New Zealand time, and who has hidden it.
+
+Everything here is a plain function of (alert, now, cookie), so a page always shows
+the alert and wording that are true at the moment it is rendered.
+"""
+
+import datetime
+import hashlib
+import re
+import zoneinfo
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from microcredentials.models import SiteAlert
+from microcredentials.rendering import sanitise_link_text
+
+NZ_TIME = zoneinfo.ZoneInfo("Pacific/Auckland")
+DEFAULT_WHO = "The Customer Contact Group"
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+MONTHS = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]  # fmt: skip
+
+# The dismissal cookie: a few alert keys, newest last, so its size stays bounded.
+DISMISSED_COOKIE = "hidden_alerts"
+DISMISSED_MAX_KEYS = 5
+DISMISSED_MAX_AGE = 365 * 24 * 60 * 60
+KEY_PATTERN = re.compile(r"\A[0-9]{1,18}-[0-9a-f]{12}\Z")
+
+
+@dataclass(frozen=True)
+class DisplayedAlert:
+    """What the alert template needs: nothing in it depends on anything but (alert, now)."""
+
+    key: str
+    level: str  # "information" or "warning": the CSS modifier and icon
+    label: str  # the visible text label for the level
+    text: SafeString
+    extra: SafeString
+    is_closure: bool
+
+
+def _live_filter(now: datetime.datetime) -> Q:
+    shown = Q(show_from__lte=now) & (Q(show_until__isnull=True) | Q(show_until__gt=now))
+    # A closure stops the moment the centre reopens, whatever show_until says.
+    not_reopened = Q(kind=SiteAlert.Kind.GENERAL) | Q(reopens_at__gt=now)
+    return shown & not_reopened
+
+
+def live_alert(now: datetime.datetime) -> SiteAlert | None:
+    """The one alert to show at `now`, or None, in a single query.
+
+    Live means show_from <= now < show_until (no show_until: until someone ends it),
+    and, for a closure, now < reopens_at. Of the live alerts the most urgent level
+    wins, then the most recently started, then the most recently created.
+    """
+    return SiteAlert.objects.filter(_live_filter(now)).order_by("-level", "-show_from", "-pk").first()
+
+
+def alert_status(alert: SiteAlert, now: datetime.datetime) -> str:
+    """For the admin list: "Live", "Scheduled" or "Expired", by the same rule as live_alert."""
+    if alert.show_from > now:
+        return "Scheduled"
+    ended = alert.show_until is not None and alert.show_until <= now
+    reopened = alert.kind == SiteAlert.Kind.CLOSURE and (alert.reopens_at is None or alert.reopens_at <= now)
+    return "Expired" if ended or reopened else "Live"
+
+
+def closures_after(now: datetime.datetime) -> list[SiteAlert]:
+    """Closures not yet over at `now`, shown or not: the contact page's live status needs them all."""
+    return list(
+        SiteAlert.objects.filter(kind=SiteAlert.Kind.CLOSURE, reopens_at__gt=now, closes_at__isnull=False).order_by(
+            "closes_at"
+        )
+    )
+
+
+def format_clock(clock: datetime.time) -> str:
+    """A wall-clock time the New Zealand way: 3.00pm, 8.30am, 12.00pm (noon), 12.00am (midnight)."""
+    hour = clock.hour % 12 or 12
+    return f"{hour}.{clock.minute:02d}{'am' if clock.hour < 12 else 'pm'}"
+
+
+def format_time(moment: datetime.datetime) -> str:
+    """The New Zealand wall-clock time of a moment, as format_clock writes it."""
+    return format_clock(moment.astimezone(NZ_TIME).time())
+
+
+def format_day(moment: datetime.datetime, now: datetime.datetime) -> str:
+    """The day of `moment` as seen at `now`: "today, Friday 22 September", "tomorrow, …" or "Monday 25 September".
+
+    The year is added ("Monday 1 January 2024") only when it is not the current New Zealand year.
+    """
+    day = moment.astimezone(NZ_TIME).date()
+    today = now.astimezone(NZ_TIME).date()
+    text = f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
+    if day.year != today.year:
+        text += f" {day.year}"
+    if day == today:
+        return f"today, {text}"
+    if day == today + datetime.timedelta(days=1):
+        return f"tomorrow, {text}"
+    return text
+
+
+def _when(moment: datetime.datetime, now: datetime.datetime) -> str:
+    return f"{format_time(moment)} {format_day(moment, now)}"
+
+
+def _closure_sentence(who: str, closes: datetime.datetime, reopens: datetime.datetime, now: datetime.datetime) -> str:
+    if now >= reopens:
+        return f"{who} reopened at {_when(reopens, now)}."
+    if now >= closes:
+        return f"{who} is now closed until {_when(reopens, now)}."
+    if closes.astimezone(NZ_TIME).date() == reopens.astimezone(NZ_TIME).date():
+        return f"{who} will be closed from {format_time(closes)} to {_when(reopens, now)}."
+    return f"{who} will be closed from {_when(closes, now)}, reopening {_when(reopens, now)}."
+
+
+def closure_wording(alert: SiteAlert, now: datetime.datetime) -> SafeString:
+    """The closure notice as HTML, worded for the moment `now`, all in Pacific/Auckland time.
+
+    Rules, applied to the New Zealand local time of each moment:
+    - Times are written 3.00pm, 8.30am; noon is 12.00pm and midnight is 12.00am (of the day it starts).
+    - A day is "today, Friday 22 September" or "tomorrow, Saturday 23 September" when it is the
+      current or next New Zealand calendar day, otherwise "Monday 25 September". The year is added
+      ("Monday 8 January 2024") only when it differs from the current New Zealand year.
+    - Before it begins: "{who} will be closed from {time} {day}, reopening {time} {day}.";
+      if it closes and reopens on the same day: "{who} will be closed from {time} to {time} {day}.".
+    - Once it has begun: "{who} is now closed until {time} {day}.".
+    - After it has reopened (never shown by live_alert): "{who} reopened at {time} {day}.".
+    - {who} defaults to "The Customer Contact Group". With a contact email, a second sentence
+      follows: "You can still email us at {email}.", the address a mailto link.
+    Daylight saving needs no special case: each moment is converted on its own, and "today" and
+    "tomorrow" compare calendar dates, never 24-hour offsets.
+    """
+    if alert.closes_at is None or alert.reopens_at is None:
+        return SafeString("")
+    sentence = _closure_sentence(alert.who.strip() or DEFAULT_WHO, alert.closes_at, alert.reopens_at, now)
+    if not alert.contact_email:
+        return format_html("{}", sentence)
+    return format_html(
+        '{sentence} You can still email us at <a href="mailto:{email}">{email}</a>.',
+        sentence=sentence,
+        email=alert.contact_email,
+    )
+
+
+def alert_text_html(text: str) -> SafeString:
+    """Editors' plain text with links: only <a href> survives (http, https, mailto, tel); the rest is inert text."""
+    return mark_safe(sanitise_link_text(text))  # nh3's output is safe by construction
+
+
+def dismissal_key(alert: SiteAlert) -> str:
+    """The alert's id and a hash of everything that changes its wording, so an edited alert shows again."""
+    moments = [m.astimezone(datetime.UTC).isoformat() if m else "" for m in (alert.closes_at, alert.reopens_at)]
+    fields = [alert.kind, str(alert.level), alert.who, *moments, alert.contact_email, alert.extra_text, alert.message]
+    digest = hashlib.sha256("\x1f".join(fields).encode()).hexdigest()[:12]
+    return f"{alert.pk}-{digest}"
+
+
+def dismissed_keys(cookie_value: str | None) -> list[str]:
+    """The well-formed keys in the dismissal cookie; anything else in it is ignored."""
+    keys = [key for key in (cookie_value or "").split(".") if KEY_PATTERN.match(key)]
+    return keys[-DISMISSED_MAX_KEYS:]
+
+
+def add_dismissed_key(cookie_value: str | None, key: str) -> str:
+    """The new cookie value with `key` remembered (newest last) and the oldest keys dropped."""
+    keys = [existing for existing in dismissed_keys(cookie_value) if existing != key] + [key]
+    return ".".join(keys[-DISMISSED_MAX_KEYS:])
+
+
+def is_valid_key(key: str) -> bool:
+    return bool(KEY_PATTERN.match(key))
+
+
+def displayed_alert(alert: SiteAlert | None, now: datetime.datetime, cookie_value: str | None) -> DisplayedAlert | None:
+    """The alert as the template shows it at `now`, or None when there is none or the reader hid this wording."""
+    if alert is None:
+        return None
+    key = dismissal_key(alert)
+    if key in dismissed_keys(cookie_value):
+        return None
+    is_closure = alert.kind == SiteAlert.Kind.CLOSURE
+    warning = alert.level == SiteAlert.Level.WARNING
+    return DisplayedAlert(
+        key=key,
+        level="warning" if warning else "information",
+        label="Warning" if warning else "Information",
+        text=closure_wording(alert, now) if is_closure else alert_text_html(alert.message),
+        extra=alert_text_html(alert.extra_text) if is_closure else SafeString(""),
+        is_closure=is_closure,
+    )

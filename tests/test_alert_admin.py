@@ -1,0 +1,180 @@
+"""The alert and contact-centre admin: validation, New Zealand times, and who may do what."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group, Permission, User
+from django.test import Client
+
+from microcredentials.models import SiteAlert
+
+ADD_URL = "/admin/microcredentials/sitealert/add/"
+UTC = datetime.UTC
+
+
+@pytest.fixture
+def admin_client_nz(db: None) -> Client:
+    client = Client()
+    client.force_login(User.objects.create_superuser("boss", password="a-long-test-password"))
+    return client
+
+
+def closure_form(**changes: str) -> dict[str, str]:
+    data = {
+        "kind": "closure",
+        "level": "1",
+        "who": "The Customer Contact Group",
+        "closes_at_0": "2023-09-22",
+        "closes_at_1": "15:00",
+        "reopens_at_0": "2023-09-25",
+        "reopens_at_1": "08:30",
+        "contact_email": "help@careers.example.govt.nz",
+        "extra_text": "",
+        "message": "",
+        "show_from_0": "2023-09-20",
+        "show_from_1": "09:00",
+        "show_until_0": "",
+        "show_until_1": "",
+    }
+    data.update(changes)
+    return data
+
+
+def errors_for(client: Client, data: dict[str, str]) -> dict[str, list[str]]:
+    response = client.post(ADD_URL, data)
+    assert response.status_code == 200, "the form should be shown again with errors"
+    return {name: list(errors) for name, errors in response.context["adminform"].form.errors.items()}
+
+
+def test_times_are_entered_in_new_zealand_time_and_the_form_says_so(admin_client_nz: Client) -> None:
+    form_page = admin_client_nz.get(ADD_URL).content.decode()
+    assert "Pacific/Auckland" in form_page
+    assert "Closes at (NZ time)" in form_page
+    assert "write &lt;a href=&quot;https://www.example.govt.nz/&quot;&gt;link text&lt;/a&gt;." in form_page
+    response = admin_client_nz.post(ADD_URL, closure_form())
+    assert response.status_code == 302
+    alert = SiteAlert.objects.get()
+    # 3.00pm NZST (UTC+12) and 8.30am NZDT (UTC+13), across the September change.
+    assert alert.closes_at == datetime.datetime(2023, 9, 22, 3, 0, tzinfo=UTC)
+    assert alert.reopens_at == datetime.datetime(2023, 9, 24, 19, 30, tzinfo=UTC)
+    assert alert.show_until is None
+
+
+def test_reopening_must_be_after_closing(admin_client_nz: Client) -> None:
+    errors = errors_for(admin_client_nz, closure_form(reopens_at_0="2023-09-22", reopens_at_1="15:00"))
+    assert errors == {"reopens_at": ["The reopening time must be after the closing time."]}
+
+
+def test_closure_needs_both_times(admin_client_nz: Client) -> None:
+    errors = errors_for(admin_client_nz, closure_form(closes_at_0="", closes_at_1="", reopens_at_0="", reopens_at_1=""))
+    assert errors == {
+        "closes_at": ["Enter when the contact centre closes."],
+        "reopens_at": ["Enter when the contact centre reopens."],
+    }
+
+
+def test_show_until_must_be_after_show_from(admin_client_nz: Client) -> None:
+    errors = errors_for(admin_client_nz, closure_form(show_until_0="2023-09-20", show_until_1="08:00"))
+    assert errors == {"show_until": ["The end of the display period must be after its start."]}
+
+
+def test_closure_cannot_show_after_reopening(admin_client_nz: Client) -> None:
+    errors = errors_for(admin_client_nz, closure_form(show_until_0="2023-09-26", show_until_1="09:00"))
+    assert errors["show_until"][0].startswith("A closure notice cannot show after the centre reopens.")
+
+
+def test_closure_must_start_showing_before_reopening(admin_client_nz: Client) -> None:
+    errors = errors_for(admin_client_nz, closure_form(show_from_0="2023-09-25", show_from_1="09:00"))
+    assert errors == {"show_from": ["The notice would never show: start showing it before the centre reopens."]}
+
+
+def test_email_must_be_valid(admin_client_nz: Client) -> None:
+    errors = errors_for(admin_client_nz, closure_form(contact_email="not an email"))
+    assert errors == {"contact_email": ["Enter a valid email address."]}
+
+
+def test_a_time_that_does_not_exist_in_new_zealand_is_refused(admin_client_nz: Client) -> None:
+    # 2.30am on Sunday 24 September 2023 never happened: clocks went from 2.00am to 3.00am.
+    errors = errors_for(admin_client_nz, closure_form(closes_at_0="2023-09-24", closes_at_1="02:30"))
+    assert "Pacific/Auckland" in errors["closes_at"][0]
+
+
+def test_general_notice_needs_text(admin_client_nz: Client) -> None:
+    errors = errors_for(admin_client_nz, closure_form(kind="general", message="   "))
+    assert errors == {"message": ["Enter the text of the notice."]}
+    errors = errors_for(admin_client_nz, closure_form(kind="general", message="<script>alert(1)</script>"))
+    assert errors == {"message": ["The notice has no text left once code is removed. Write it as plain text."]}
+
+
+def test_list_shows_status_and_new_zealand_times(admin_client_nz: Client) -> None:
+    general = {"kind": SiteAlert.Kind.GENERAL, "message": "Notice"}
+    SiteAlert.objects.create(**general, show_from=datetime.datetime(2023, 11, 1, tzinfo=UTC))
+    SiteAlert.objects.create(**general, show_from=datetime.datetime(2023, 12, 1, tzinfo=UTC))
+    SiteAlert.objects.create(
+        **general,
+        show_from=datetime.datetime(2023, 10, 1, tzinfo=UTC),
+        show_until=datetime.datetime(2023, 10, 2, tzinfo=UTC),
+    )
+    with time_machine.travel(datetime.datetime(2023, 11, 10, tzinfo=UTC), tick=False):
+        html = admin_client_nz.get("/admin/microcredentials/sitealert/").content.decode()
+    assert '<td class="field-status">Live</td>' in html
+    assert '<td class="field-status">Scheduled</td>' in html
+    assert '<td class="field-status">Expired</td>' in html
+    assert "Shows from (NZ time)" in html
+    assert "Fri 01 Dec 2023, 1.00pm" in html  # midnight UTC is 1.00pm NZDT
+
+
+def test_change_form_previews_the_wording(admin_client_nz: Client) -> None:
+    admin_client_nz.post(ADD_URL, closure_form())
+    alert = SiteAlert.objects.get()
+    with time_machine.travel(datetime.datetime(2023, 9, 21, 21, tzinfo=UTC), tick=False):
+        html = admin_client_nz.get(f"/admin/microcredentials/sitealert/{alert.pk}/change/").content.decode()
+    assert "will be closed from 3.00pm today, Friday 22 September, reopening 8.30am Monday 25 September." in html
+
+
+def test_contact_details_is_a_single_row(admin_client_nz: Client) -> None:
+    assert admin_client_nz.get("/admin/microcredentials/contactdetails/add/").status_code == 403
+    changelist = admin_client_nz.get("/admin/microcredentials/contactdetails/").content.decode()
+    assert "info@careers.example.govt.nz" in changelist
+    assert "0800 123 456" in changelist
+
+
+# --- Groups ----------------------------------------------------------------------------------
+
+
+def _codenames(group_name: str) -> set[str]:
+    return set(Permission.objects.filter(group__name=group_name).values_list("codename", flat=True))
+
+
+def _member_of(group_name: str) -> Client:
+    user = User.objects.create_user(group_name.replace(" ", "-"), password="a-long-test-password", is_staff=True)
+    user.groups.add(Group.objects.get(name=group_name))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+def test_contact_centre_may_manage_alerts_and_hours_and_nothing_else() -> None:
+    models = ["sitealert", "contactdetails", "openinghours"]
+    assert _codenames("Contact centre") == {f"{a}_{m}" for m in models for a in ["add", "change", "delete", "view"]}
+    client = _member_of("Contact centre")
+    assert client.get(ADD_URL).status_code == 200
+    assert client.post(ADD_URL, closure_form()).status_code == 302
+    assert client.get("/admin/microcredentials/openinghours/1/change/").status_code == 200
+    assert client.get("/admin/microcredentials/advicepage/").status_code == 403
+    assert client.get("/admin/microcredentials/topic/add/").status_code == 403
+    assert client.get("/admin/auth/user/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_content_editors_may_change_topics_and_pages_but_not_alerts() -> None:
+    models = ["topic", "advicepage", "pagechange"]
+    assert _codenames("Content editors") == {f"{a}_{m}" for m in models for a in ["add", "change", "view"]}
+    client = _member_of("Content editors")
+    assert client.get("/admin/microcredentials/advicepage/add/").status_code == 200
+    assert client.get("/admin/microcredentials/topic/").status_code == 200
+    assert client.get("/admin/microcredentials/sitealert/").status_code == 403
+    assert client.get(ADD_URL).status_code == 403
+    assert client.get("/admin/microcredentials/openinghours/").status_code == 403
