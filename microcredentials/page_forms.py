@@ -53,6 +53,9 @@ class AdvicePageForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["page_version"].initial = self.instance.version
 
+    def clean_body(self) -> str:
+        return normalise_text(self.cleaned_data.get("body") or "") + "\n"
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if cleaned.get("major_change") and not (cleaned.get("change_note") or "").strip():
@@ -77,6 +80,24 @@ class AdvicePageForm(forms.ModelForm):
             "changes with yours, then save again.",
             code="edit_conflict",
         )
+
+
+def normalise_text(text: str) -> str:
+    """Browsers send CRLF line ends and the form trims the ends: compare and store text without either."""
+    return text.replace("\r\n", "\n").strip()
+
+
+def changed_fields(form: forms.ModelForm) -> list[str]:
+    """The labels of the page fields an editor really changed (not just line ends or trailing space)."""
+    labels = []
+    for name in form.changed_data:
+        if name in FORM_ONLY_FIELDS or name == "status":
+            continue
+        initial, cleaned = form.initial.get(name), form.cleaned_data.get(name)
+        if isinstance(initial, str) and isinstance(cleaned, str) and normalise_text(initial) == normalise_text(cleaned):
+            continue
+        labels.append(str(form.fields[name].label or name))
+    return labels
 
 
 def describe_conflict(saved: AdvicePage, opened_version: int | None, submitted: dict[str, Any]) -> ConflictReport:
@@ -110,11 +131,7 @@ def publication_message(form: forms.ModelForm, add: bool) -> str:
 def change_message(form: forms.ModelForm, add: bool) -> str:
     """The message for the admin's log and the revision: what changed, publishing, and any major-change note."""
     parts = ["Created the page."] if add else []
-    labels = [
-        str(form.fields[name].label or name)
-        for name in form.changed_data
-        if name not in FORM_ONLY_FIELDS and name != "status" and not add
-    ]
+    labels = [] if add else changed_fields(form)
     if labels:
         parts.append(f"Changed {', '.join(labels)}.")
     parts.append(publication_message(form, add))

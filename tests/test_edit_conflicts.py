@@ -46,7 +46,7 @@ def test_the_form_carries_the_version_and_each_save_increments_it(
 ) -> None:
     login(client, aroha)
     assert hidden_version(client.get(change_url(cv_page)).content.decode()) == 1
-    client.post(change_url(cv_page), form_data(cv_page, body="## Fees\n\nA course costs $120."))
+    client.post(change_url(cv_page), form_data(cv_page, body="## Fees\n\nA course costs $120.\n"))
     cv_page.refresh_from_db()
     assert cv_page.version == 2
     assert hidden_version(client.get(change_url(cv_page)).content.decode()) == 2
@@ -60,7 +60,7 @@ def test_second_of_two_saves_from_the_same_version_is_refused_and_keeps_its_text
     opened_version = hidden_version(first.get(change_url(cv_page)).content.decode())
     assert hidden_version(second.get(change_url(cv_page)).content.decode()) == opened_version
 
-    saved = first.post(change_url(cv_page), form_data(cv_page, body="## Fees\n\nA course costs $150 from July."))
+    saved = first.post(change_url(cv_page), form_data(cv_page, body="## Fees\n\nA course costs $150 from July.\n"))
     refused = second.post(
         change_url(cv_page), form_data(cv_page, page_version=opened_version, body="## Fees\n\nBen's careful rewrite.")
     )
@@ -78,7 +78,7 @@ def test_second_of_two_saves_from_the_same_version_is_refused_and_keeps_its_text
     assert "$150 from July" in text_of(html)
     assert hidden_version(html) == 2
     cv_page.refresh_from_db()
-    assert cv_page.body == "## Fees\n\nA course costs $150 from July."
+    assert cv_page.body == "## Fees\n\nA course costs $150 from July.\n"
     assert cv_page.version == 2
 
 
@@ -93,7 +93,7 @@ def test_after_seeing_the_conflict_the_editor_can_save(cv_page: AdvicePage, aroh
     )
     assert retry.status_code == 302
     cv_page.refresh_from_db()
-    assert (cv_page.body, cv_page.version, cv_page.last_edited_by) == ("Ben's merged text", 3, ben)
+    assert (cv_page.body, cv_page.version, cv_page.last_edited_by) == ("Ben's merged text\n", 3, ben)
 
 
 @pytest.mark.django_db

@@ -31,6 +31,7 @@ def save(client: Client, page: AdvicePage, **changes: object) -> None:
     page.refresh_from_db()
     response = client.post(change_url(page), form_data(page, **changes))
     assert response.status_code == 302, response.content.decode()[:3000]
+    assert "/login/" not in response["Location"]
     page.refresh_from_db()
 
 
@@ -53,7 +54,7 @@ def test_every_save_records_a_revision_with_the_editor_and_the_full_source(
     newest, first, baseline = versions(cv_page)
     assert baseline.revision.user is None
     assert baseline.field_dict["body"] == "## Start here\n\nKeep it short.\n"
-    assert (first.revision.user, first.field_dict["body"]) == (editor, "## Start here\n\nFirst edit.")
+    assert (first.revision.user, first.field_dict["body"]) == (editor, "## Start here\n\nFirst edit.\n")
     assert (newest.revision.user, newest.field_dict["title"]) == (editor, "Write a strong CV")
     assert newest.revision.comment == "Changed Title, Body."
     assert newest.field_dict["version"] == 3
@@ -188,6 +189,7 @@ def test_a_major_change_updates_the_date_and_the_public_history(
     with time_machine.travel(datetime.datetime(2025, 3, 10, 20, 0, tzinfo=datetime.UTC)):
         save(client, cv_page, body="## Start here\n\nNew fees.", major_change="on", change_note="Added the 2025 fees.")
     with time_machine.travel(datetime.datetime(2025, 6, 2, 22, 0, tzinfo=datetime.UTC)):
+        login(client, editor)  # the first session has long expired
         save(client, cv_page, body="## Start here\n\nNewer fees.", major_change="on", change_note="Added <b>2026</b>.")
 
     assert cv_page.updated_on == datetime.date(2025, 6, 3)
