@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
 from django.db.models import QuerySet
 from django.forms import Script
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -21,6 +22,10 @@ from microcredentials.page_forms import AdvicePageForm, change_message
 from microcredentials.revisions import revision_count, save_with_revision
 
 # --- Topics and advice pages (staff editing) ---------------------------------------------------------
+
+
+def short_date(day: datetime.date) -> str:
+    return f"{day.day} {day:%b %Y}"
 
 
 @admin.register(Topic)
@@ -51,17 +56,23 @@ class ReviewFilter(admin.SimpleListFilter):
 @admin.register(AdvicePage)
 class AdvicePageAdmin(admin.ModelAdmin):
     form = AdvicePageForm
-    list_display = ["title", "topic", "status_label", "updated_on", "review_by", "owner", "last_edited_by", "revisions"]
+    list_display = ["title", "topic", "status_label", "updated", "review", "owner", "last_edited_by", "revisions"]
     list_select_related = ["topic", "owner", "last_edited_by"]
     list_filter = ["status", ReviewFilter, "topic", "owner"]
     search_fields = ["title", "slug", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["updated_on", "last_edited_by"]
+    readonly_fields = ["updated", "last_edited_by"]
     autocomplete_fields = ["related_pages"]
     actions = ["publish_selected", "unpublish_selected"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "topic", "summary", "body", "page_version"]}),
-        ("Publishing", {"fields": ["status", "publish_at", "updated_on"]}),
+        (
+            "Publishing",
+            {
+                "fields": ["status", "publish_at", "updated"],
+                "description": "The public “Updated” date changes only when you record a major change below.",
+            },
+        ),
         ("Record this change", {"fields": ["major_change", "change_note"]}),
         ("Ownership and review", {"fields": ["owner", "review_by", "last_edited_by"]}),
         ("Placement", {"fields": ["order", "related_pages"], "classes": ["collapse"]}),
@@ -84,6 +95,14 @@ class AdvicePageAdmin(admin.ModelAdmin):
             local = timezone.localtime(page.publish_at)
             return f"Scheduled for {local.day} {local:%b %Y}"
         return str(page.get_status_display())
+
+    @admin.display(description="Updated", ordering="updated_on")
+    def updated(self, page: AdvicePage) -> str:
+        return short_date(page.updated_on)
+
+    @admin.display(description="Review by", ordering="review_by")
+    def review(self, page: AdvicePage) -> str:
+        return short_date(page.review_by) if page.review_by else "–"
 
     @admin.display(description="Revisions", ordering="revision_total")
     def revisions(self, page: AdvicePage) -> int:
@@ -182,6 +201,33 @@ class AdvicePageAdmin(admin.ModelAdmin):
                 self.log_change(request, page, message)
                 done += 1
         messages.success(request, f"{verb} {done} page{'s' if done != 1 else ''}.")
+
+
+@admin.register(LogEntry)
+class ActivityLogAdmin(admin.ModelAdmin):
+    """Every create, change, publish, unpublish, restore and delete made in the admin, by whom: read only.
+
+    Object history shows one item's entries; this shows them all, including deleted pages and alerts.
+    """
+
+    list_display = ["action_time", "user", "content_type", "object_repr", "action_flag", "change_message_text"]
+    list_filter = ["action_flag", "content_type", "user"]
+    search_fields = ["object_repr", "change_message", "user__username"]
+    date_hierarchy = "action_time"
+    list_select_related = ["user", "content_type"]
+
+    @admin.display(description="What was done")
+    def change_message_text(self, entry: LogEntry) -> str:
+        return entry.get_change_message()
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: LogEntry | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: LogEntry | None = None) -> bool:
+        return False
 
 
 admin.site.register([PageChange, PageFeedback])
