@@ -7,6 +7,8 @@ from collections.abc import Callable
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
+from django.db.models import F
+from django.db.models.signals import post_init
 from django.test import Client
 
 from microcredentials.locking import EditConflict, save_page
@@ -114,6 +116,43 @@ def test_the_diff_shows_what_the_other_editor_changed_since_the_opened_version(
     # The title change happened before Ben opened the cv_page, so it is not part of the diff.
     assert '<h3 class="diff-field">Title</h3>' not in html
     assert '<h3 class="diff-field">Body</h3>' in html
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a second connection that commits mid-request")
+def test_a_save_that_loses_the_race_after_its_check_is_shown_the_conflict(
+    client: Client, make_page: Callable[..., AdvicePage], aroha: User
+) -> None:
+    """Another editor's save commits after the admin loaded and checked the form, just before this save."""
+    cv_page = make_page()
+    raced: list[bool] = []
+
+    def commit_their_save() -> None:
+        try:
+            AdvicePage.objects.filter(pk=cv_page.pk).update(version=F("version") + 1, body="Their text\n")
+        finally:
+            connection.close()
+
+    def another_editor_saves(sender: type[AdvicePage], instance: AdvicePage, **kwargs: object) -> None:
+        if not raced and instance.pk == cv_page.pk:  # the admin has just loaded the page
+            raced.append(True)
+            thread = threading.Thread(target=commit_their_save)
+            thread.start()
+            thread.join()
+
+    post_init.connect(another_editor_saves, sender=AdvicePage)
+    try:
+        response = login(client, aroha).post(change_url(cv_page), form_data(cv_page, body="Aroha's text"))
+    finally:
+        post_init.disconnect(another_editor_saves, sender=AdvicePage)
+
+    assert raced
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "your changes have not been saved" in html
+    assert "Aroha&#x27;s text" in html
+    cv_page.refresh_from_db()
+    assert (cv_page.body, cv_page.version) == ("Their text\n", 2)
 
 
 @pytest.mark.django_db
