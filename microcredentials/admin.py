@@ -19,7 +19,7 @@ from microcredentials.alerts import NZ_TIME, alert_status, alert_text_html, clos
 from microcredentials.locking import EditConflict
 from microcredentials.models import AdvicePage, ContactDetails, OpeningHours, PageChange, PageFeedback, SiteAlert, Topic
 from microcredentials.page_forms import AdvicePageForm, change_message
-from microcredentials.revisions import revision_count, save_with_revision
+from microcredentials.revisions import format_when, revision_count, save_with_revision
 
 # --- Topics and advice pages (staff editing) ---------------------------------------------------------
 
@@ -92,8 +92,7 @@ class AdvicePageAdmin(admin.ModelAdmin):
     @admin.display(description="Status", ordering="status")
     def status_label(self, page: AdvicePage) -> str:
         if page.status == AdvicePage.Status.PUBLISHED and not page.is_live():
-            local = timezone.localtime(page.publish_at)
-            return f"Scheduled for {local.day} {local:%b %Y}"
+            return f"Scheduled for {format_when(page.publish_at)}" if page.publish_at else "Published"
         return str(page.get_status_display())
 
     @admin.display(description="Updated", ordering="updated_on")
