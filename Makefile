@@ -5,6 +5,7 @@ DEV_ENV := DJANGO_DEBUG=1
 # Tests run with production settings (debug off) over plain HTTP.
 TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_ALLOWED_HOSTS=testserver,localhost,127.0.0.1
 PYTEST_ARGS ?=
+PORT ?= 8000
 
 .PHONY: install run test lint typecheck migrations-check pytest test-browser bench load clean
 
@@ -19,7 +20,7 @@ $(VENV)/.installed: pyproject.toml
 run: install
 	$(DEV_ENV) $(PY) manage.py migrate --no-input
 	$(DEV_ENV) $(PY) manage.py load_content
-	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install lint typecheck migrations-check pytest
 

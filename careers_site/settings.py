@@ -44,15 +44,21 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: answers /healthz and /readyz before the HTTPS redirect and host validation.
+    "microcredentials.health.health_check_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Everything above also applies to cached pages; everything below is skipped for them.
+    "microcredentials.caching.PerRequestFragmentsMiddleware",
+    "microcredentials.caching.PageCacheMiddleware",
+    "microcredentials.outage.DatabaseUnavailableMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -89,6 +95,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Public pages: how long browsers and CDNs may keep them. Our own cache is invalidated on every change.
+PUBLIC_CACHE_SECONDS = env_int("DJANGO_PUBLIC_CACHE_SECONDS", 60)
+# Remembers which alerts a reader hid; the page cache treats it as harmless (the alert is filled per request).
+ALERT_DISMISS_COOKIE = "hidden_alerts"
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -118,7 +129,7 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-WHITENOISE_MAX_AGE = 365 * 24 * 60 * 60
+# whitenoise serves hash-named files with a one-year, immutable Cache-Control by itself.
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -141,7 +152,7 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60  # staff sessions end after an hour without activity
 SESSION_SAVE_EVERY_REQUEST = True
-X_FRAME_OPTIONS = "SAMEORIGIN"
+X_FRAME_OPTIONS = "DENY"  # as the CSP's frame-ancestors 'none'
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

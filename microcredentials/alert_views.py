@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from microcredentials.alerts import DISMISSED_COOKIE, DISMISSED_MAX_AGE, add_dismissed_key, is_valid_key
+from microcredentials.caching import cache_public_page
 from microcredentials.contact import contact_page_context
 
 
@@ -45,6 +46,7 @@ def dismiss_alert(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cache_public_page(to_the_minute=True)
 def contact(request: HttpRequest) -> HttpResponse:
     context = contact_page_context(timezone.now(), settings.SITE_URL + reverse("contact"))
     return render(request, "microcredentials/contact.html", context)

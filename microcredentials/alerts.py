@@ -6,17 +6,26 @@ the alert and wording that are true at the moment it is rendered.
 
 import datetime
 import hashlib
+import logging
 import re
 import zoneinfo
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError
 from django.db.models import Q
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from microcredentials.caching import content_generation
 from microcredentials.models import SiteAlert
 from microcredentials.rendering import sanitise_link_text
 
+logger = logging.getLogger(__name__)
 NZ_TIME = zoneinfo.ZoneInfo("Pacific/Auckland")
 DEFAULT_WHO = "The Customer Contact Group"
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -26,7 +35,7 @@ MONTHS = [
 ]  # fmt: skip
 
 # The dismissal cookie: a few alert keys, newest last, so its size stays bounded.
-DISMISSED_COOKIE = "hidden_alerts"
+DISMISSED_COOKIE = settings.ALERT_DISMISS_COOKIE
 DISMISSED_MAX_KEYS = 5
 DISMISSED_MAX_AGE = 365 * 24 * 60 * 60
 KEY_PATTERN = re.compile(r"\A[0-9]{1,18}-[0-9a-f]{12}\Z")
@@ -196,3 +205,50 @@ def displayed_alert(alert: SiteAlert | None, now: datetime.datetime, cookie_valu
         extra=alert_text_html(alert.extra_text) if is_closure else SafeString(""),
         is_closure=is_closure,
     )
+
+
+def _alerts_not_over(now: datetime.datetime) -> list[SiteAlert]:
+    """Live and scheduled alerts, cached per content generation.
+
+    Any change to an alert starts a new generation, and which of these is live is
+    decided afresh for every request, so the list never needs a timed expiry.
+    """
+    key = f"alerts-not-over:{content_generation()}"
+    alerts: list[SiteAlert] | None = cache.get(key)
+    if alerts is None:
+        not_ended = Q(show_until__isnull=True) | Q(show_until__gt=now)
+        not_reopened = Q(kind=SiteAlert.Kind.GENERAL) | Q(reopens_at__gt=now)
+        alerts = list(SiteAlert.objects.filter(not_ended & not_reopened))
+        cache.set(key, alerts, timeout=None)
+    return alerts
+
+
+def cached_live_alert(now: datetime.datetime) -> SiteAlert | None:
+    """The same choice as live_alert(now), made from the cached list without a query."""
+    live = [alert for alert in _alerts_not_over(now) if alert_status(alert, now) == "Live"]
+    return max(live, key=lambda alert: (alert.level, alert.show_from, alert.pk), default=None)
+
+
+def site_alert_html(request: HttpRequest) -> str:
+    """The alert region for this request: fills the hole every page leaves for it (see caching.py).
+
+    The HTML is reused for up to a minute of New Zealand time, so "today" and "now closed"
+    are never more than a minute late. A database that cannot be read leaves the alert out,
+    so error pages still render.
+    """
+    now = timezone.now()
+    try:
+        alert = cached_live_alert(now)
+    except DatabaseError as error:
+        logger.warning("Site alert left out: the database could not be read (%s).", error)
+        return ""
+    shown = displayed_alert(alert, now, request.COOKIES.get(DISMISSED_COOKIE))
+    if shown is None:
+        return ""
+    path = request.get_full_path()
+    key = f"alert-html:{shown.key}:{now:%Y%m%d%H%M}:{hashlib.sha256(path.encode()).hexdigest()[:16]}"
+    html: str | None = cache.get(key)
+    if html is None:
+        html = render_to_string("includes/site_alert.html", {"alert": shown, "next_path": path}, request=request)
+        cache.set(key, html, timeout=60)
+    return html

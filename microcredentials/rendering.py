@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import markdown
 import nh3
+from django.utils.text import slugify
 
 MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "toc"]
 
@@ -32,6 +33,11 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 H2_PATTERN = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.DOTALL)
 TAG_PATTERN = re.compile(r"<[^>]+>")
+# nh3 writes headings as <hN> or <hN id="..."> (id is their only allowed attribute).
+HEADING_PATTERN = re.compile(r'<(h[2-6])(?: id="([^"]*)")?>(.*?)</\1>', re.DOTALL)
+GOOD_ID = re.compile(r"[a-z][a-z0-9_-]*")
+# Ids the page layout itself uses; a heading in the body must never take one.
+RESERVED_IDS = frozenset({"main-content", "contents-heading"})
 
 
 @dataclass(frozen=True)
@@ -73,12 +79,42 @@ def render_markdown_html(source: str) -> str:
     """
     converter = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, output_format="html")
     rendered = converter.convert(source).replace("<h1", "<h2").replace("</h1>", "</h2>")
-    return sanitise_html(rendered)
+    return anchor_headings(sanitise_html(rendered))
+
+
+def anchor_headings(body_html: str) -> str:
+    """Give every heading a unique id, so each section can be linked to.
+
+    Markdown headings already carry an id made from their text (or the
+    editor's `{#id}`); raw HTML headings get one here, and an id that is
+    malformed, repeated or used by the page layout is replaced. The same
+    source always gets the same ids.
+    """
+    used: set[str] = set(RESERVED_IDS)
+
+    def anchor(match: re.Match[str]) -> str:
+        tag, current, inner = match.groups()
+        if not current or not GOOD_ID.fullmatch(current) or current in used:
+            current = _unique_id(slugify(_plain_text(inner)) or "section", used)
+        used.add(current)
+        return f'<{tag} id="{current}">{inner}</{tag}>'
+
+    return HEADING_PATTERN.sub(anchor, body_html)
+
+
+def _unique_id(base: str, used: set[str]) -> str:
+    if not base[0].isalpha():
+        base = f"section-{base}"
+    candidate, number = base, 2
+    while candidate in used:
+        candidate, number = f"{base}-{number}", number + 1
+    return candidate
+
+
+def _plain_text(fragment: str) -> str:
+    return html.unescape(TAG_PATTERN.sub("", fragment)).strip()
 
 
 def contents_list(body_html: str) -> list[ContentsEntry]:
     """The "On this page" list: one entry per H2, linking to its anchor."""
-    return [
-        ContentsEntry(anchor=anchor, text=html.unescape(TAG_PATTERN.sub("", inner)).strip())
-        for anchor, inner in H2_PATTERN.findall(body_html)
-    ]
+    return [ContentsEntry(anchor=anchor, text=_plain_text(inner)) for anchor, inner in H2_PATTERN.findall(body_html)]

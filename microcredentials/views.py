@@ -1,11 +1,10 @@
 """Thin views: fetch, check visibility, render."""
 
-from django.db import connection
-from django.db.utils import DatabaseError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from microcredentials.caching import cache_public_page
 from microcredentials.models import AdvicePage, Topic
 from microcredentials.rendering import contents_list
 
@@ -19,6 +18,7 @@ def _can_preview(request: HttpRequest) -> bool:
 
 
 @require_safe
+@cache_public_page
 def home(request: HttpRequest) -> HttpResponse:
     pages = AdvicePage.objects.live().select_related("topic").only("title", "slug", "summary", "topic")
     topics: dict[Topic, list[AdvicePage]] = {}
@@ -28,6 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cache_public_page
 def topic(request: HttpRequest, topic_slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=topic_slug)
     pages = topic.pages.live().only("title", "slug", "summary", "topic")
@@ -40,6 +41,7 @@ def topic(request: HttpRequest, topic_slug: str) -> HttpResponse:
 
 
 @require_safe
+@cache_public_page
 def advice_page(request: HttpRequest, topic_slug: str, page_slug: str) -> HttpResponse:
     page = get_object_or_404(
         AdvicePage.objects.select_related("topic").defer("body", "search_vector"),
@@ -66,20 +68,3 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return HttpResponse(
             "Sorry, something went wrong. Please try again later.", status=500, content_type="text/plain"
         )
-
-
-@require_safe
-def healthz(request: HttpRequest) -> HttpResponse:
-    """Liveness: the process answers. Deliberately touches no database."""
-    return HttpResponse("ok", content_type="text/plain")
-
-
-@require_safe
-def readyz(request: HttpRequest) -> HttpResponse:
-    """Readiness: the database answers a trivial query."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        return JsonResponse({"database": "unavailable"}, status=503, headers={"Retry-After": "10"})
-    return JsonResponse({"database": "ok"})

@@ -5,8 +5,10 @@ from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.management import call_command
 
+from microcredentials.caching import bump_content_generation
 from microcredentials.models import AdvicePage, Topic
 
 
@@ -48,3 +50,10 @@ def staff_user(db: None) -> User:
 def collected_static() -> None:
     """Tests run with production settings, whose hashed static files need collectstatic first."""
     call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> None:
+    """Each test starts with an empty cache: database rollbacks between tests send no signals."""
+    cache.clear()
+    bump_content_generation()

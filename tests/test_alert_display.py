@@ -5,10 +5,8 @@ from collections.abc import Callable
 
 import pytest
 import time_machine
-from django.core.exceptions import PermissionDenied
-from django.db import OperationalError, connection
-from django.test import Client, RequestFactory
-from django.views.defaults import permission_denied
+from django.db import OperationalError, ProgrammingError, connection
+from django.test import Client
 from pytest_django import DjangoAssertNumQueries
 
 from microcredentials.alerts import alert_status, live_alert
@@ -171,10 +169,10 @@ def test_closure_extra_text_is_sanitised_too(client: Client, db: None) -> None:
 # --- Error pages -----------------------------------------------------------------------------
 
 
-def _fail_queries_on(table: str) -> Callable[..., object]:
+def _fail_queries_on(table: str, error: type[Exception] = ProgrammingError) -> Callable[..., object]:
     def wrapper(execute: Callable[..., object], sql: str, params: object, many: bool, context: object) -> object:
         if table in sql:
-            raise OperationalError(f"{table} is unavailable (test)")
+            raise error(f"{table} is unavailable (test)")
         return execute(sql, params, many, context)
 
     return wrapper
@@ -195,22 +193,21 @@ def test_alert_shows_on_the_500_page(server_error_client: Client, weekend_closur
     assert "will be closed from 3.00pm today, Friday 10 November" in html
 
 
-def test_500_page_still_renders_when_the_database_is_down(
+def test_error_page_still_renders_when_the_database_is_down(
     server_error_client: Client, weekend_closure: SiteAlert
 ) -> None:
-    with connection.execute_wrapper(_fail_queries_on("")):
+    with connection.execute_wrapper(_fail_queries_on("", OperationalError)):
         with time_machine.travel(FRIDAY_MORNING, tick=False):
             response = server_error_client.get("/")
     html = response.content.decode()
-    assert response.status_code == 500
-    assert "<h1>Sorry, something went wrong</h1>" in html
+    assert response.status_code == 503
+    assert "<h1>Sorry, this page is not available right now</h1>" in html
     assert REGION not in html
 
 
-def test_alert_shows_on_the_403_page(rf: RequestFactory, weekend_closure: SiteAlert) -> None:
+def test_alert_shows_on_the_403_page(weekend_closure: SiteAlert) -> None:
     with time_machine.travel(FRIDAY_MORNING, tick=False):
-        response = permission_denied(rf.get("/somewhere/"), PermissionDenied())
+        response = Client(enforce_csrf_checks=True).post("/alerts/dismiss/", {"key": "1-abc", "next": "/"})
     html = response.content.decode()
     assert response.status_code == 403
-    assert "<h1>You cannot see this page</h1>" in html
     assert "will be closed from 3.00pm today, Friday 10 November" in html

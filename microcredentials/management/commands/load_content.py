@@ -25,13 +25,21 @@ class Command(BaseCommand):
             pages = read_pages(content_dir, {topic["slug"] for topic in topics})
         except ContentError as error:
             raise CommandError(str(error)) from error
+        self.conflicts = self.kept = 0
         with transaction.atomic():
             changes = [self._load_topic(topic) for topic in topics]
             changes += [self._load_page(page, force) for page in pages]
         changed = [change for change in changes if change]
         for line in changed:
             self.stdout.write(line)
-        if not changed:
+        if self.kept:
+            self.stdout.write(
+                f"Kept {self.kept} page(s) edited in the admin since content/ last changed; "
+                "export_content writes them to content/."
+            )
+        if self.conflicts:
+            self.stdout.write(f"Left {self.conflicts} page(s) alone because of conflicts (see above).")
+        if not changed and not self.kept and not self.conflicts:
             self.stdout.write("Nothing to change: the database already matches content/.")
 
     def _load_topic(self, data: dict[str, Any]) -> str:
@@ -47,14 +55,20 @@ class Command(BaseCommand):
     def _load_page(self, data: PageData, force: bool) -> str:
         topic = Topic.objects.get(slug=data.topic_slug)
         page = AdvicePage.objects.filter(topic=topic, slug=data.slug).select_related("topic").first()
+        wanted = page_to_text(data.build(topic))
         if page is None:
-            page = AdvicePage(topic=topic, slug=data.slug)
-            self._apply(page, data)
+            self._apply(AdvicePage(topic=topic, slug=data.slug), data)
             return f"Added page {data.path}."
-        if page.loaded_source_hash == data.source_hash:
+        current = page_to_text(page)
+        if current == wanted:
             return ""
-        edited_in_admin = text_hash(page_to_text(page)) != page.loaded_source_hash
+        file_unchanged = text_hash(wanted) == page.loaded_source_hash
+        edited_in_admin = text_hash(current) != page.loaded_source_hash
+        if file_unchanged and not force:
+            self.kept += 1  # only the admin copy changed since the last load: it is the newer one
+            return ""
         if edited_in_admin and not force:
+            self.conflicts += 1
             self.stderr.write(
                 f"Conflict: {page.get_absolute_url()} was edited in the admin since it was last loaded; "
                 f"left it alone. Export it first, or use --force to overwrite it with {data.path}."
@@ -66,5 +80,5 @@ class Command(BaseCommand):
     def _apply(self, page: AdvicePage, data: PageData) -> None:
         for key, value in data.fields.items():
             setattr(page, key, value)
-        page.loaded_source_hash = data.source_hash
+        page.loaded_source_hash = text_hash(page_to_text(page))
         page.save()

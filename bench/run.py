@@ -1,0 +1,188 @@
+"""Benchmark: gunicorn with production settings, driven by wrk, reported as ratios to /healthz.
+
+Usage: make bench  (PostgreSQL when DATABASE_URL is set, else a fresh SQLite file).
+Numbers from a shared machine are noisy, so every page is compared with the floor
+(/healthz, a bare Django view through the same middleware) measured in the same run.
+"""
+
+import gzip
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+WRK_SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
+TARGETS = {"advice page": 0.9, "home": 0.9, "search": 0.3}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def production_env(workdir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SECRET_KEY="bench-only-" + os.urandom(16).hex(),
+        DJANGO_DEBUG="0",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+    )
+    env.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    command = [
+        PYTHON,
+        "-m",
+        "gunicorn",
+        "careers_site.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "2",
+        "-k",
+        "sync",
+    ]
+    command += [
+        "--access-logfile",
+        "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("gunicorn did not start within 30 seconds")
+
+
+def static_css_path() -> str:
+    manifest = json.loads((ROOT / "staticfiles" / "staticfiles.json").read_text())
+    return "/static/" + manifest["paths"]["css/site.css"]
+
+
+def warm_up(url: str) -> bool:
+    try:
+        for _ in range(20):
+            urllib.request.urlopen(url).read()
+    except urllib.error.HTTPError as error:
+        print(f"skipping {url}: it answered {error.code}")
+        return False
+    return True
+
+
+def run_wrk(url: str) -> dict[str, float]:
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{WRK_SECONDS}s", "--latency", "--timeout", "5s", url],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=WRK_SECONDS + 30,
+    ).stdout
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),  # type: ignore[union-attr]
+        "p50": _latency_ms(output, "50%"),
+        "p99": _latency_ms(output, "99%"),
+        "errors": _errors(output),
+    }
+
+
+def _latency_ms(output: str, percentile: str) -> float:
+    value, unit = re.search(rf"{percentile}\s+([\d.]+)(us|ms|s)", output).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def _errors(output: str) -> int:
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    count = int(non_2xx.group(1)) if non_2xx else 0
+    return count + (sum(int(n) for n in socket_errors.groups()) if socket_errors else 0)
+
+
+def page_weight(base: str, path: str) -> int:
+    """Compressed bytes of the page plus the CSS and JavaScript it references."""
+    html = urllib.request.urlopen(base + path).read()
+    total = len(gzip.compress(html))
+    for asset in re.findall(rb'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html):
+        total += len(gzip.compress(urllib.request.urlopen(base + asset.decode()).read()))
+    return total
+
+
+def query_counts(env: dict[str, str], path: str) -> str:
+    env = dict(env, DJANGO_SETTINGS_MODULE="careers_site.settings", DJANGO_ALLOWED_HOSTS="testserver")
+    command = [PYTHON, "bench/query_counts.py", path]
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout.strip()
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install wrk")
+    workdir = Path(tempfile.mkdtemp(prefix="careers-bench-"))
+    env = production_env(workdir)
+    manage(env, "migrate", "--no-input")
+    manage(env, "load_content")
+    manage(env, "collectstatic", "--no-input")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_gunicorn(env, port)
+    try:
+        urls = {
+            "/healthz (floor)": "/healthz",
+            "static CSS": static_css_path(),
+            "home": "/",
+            "advice page": "/plan-your-career/micro-credentials/",
+            "search": "/search/?q=credits",
+        }
+        urls = {name: path for name, path in urls.items() if warm_up(base + path)}
+        results = {name: run_wrk(base + path) for name, path in urls.items()}
+        report(results, env, base)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def report(results: dict[str, dict[str, float]], env: dict[str, str], base: str) -> None:
+    floor = results["/healthz (floor)"]
+    database = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
+    print(f"\ngunicorn 2 sync workers, wrk {CONNECTIONS} connections x {WRK_SECONDS}s, {database}")
+    print(f"{'URL':<18}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'x floor':>9}{'p99 x':>8}  target")
+    for name, row in results.items():
+        ratio, p99_ratio = row["rps"] / floor["rps"], row["p99"] / floor["p99"]
+        target = TARGETS.get(name)
+        verdict = "" if target is None else f">= {target}x {'met' if ratio >= target else 'MISSED'}"
+        print(
+            f"{name:<18}{row['rps']:>10.0f}{row['p50']:>9.2f}{row['p99']:>9.2f}{row['errors']:>8.0f}"
+            f"{ratio:>9.2f}{p99_ratio:>8.2f}  {verdict}"
+        )
+    print(f"\nqueries per advice page request: {query_counts(env, '/plan-your-career/micro-credentials/')}")
+    weight = page_weight(base, "/plan-your-career/micro-credentials/")
+    print(f"advice page weight, gzip (HTML + CSS + JS): {weight / 1024:.1f} KB (budget 15 KB)")
+
+
+if __name__ == "__main__":
+    main()

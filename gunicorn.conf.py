@@ -1,0 +1,57 @@
+"""Gunicorn settings for production: `gunicorn --config gunicorn.conf.py careers_site.wsgi`.
+
+Environment: PORT (default 8000), WEB_CONCURRENCY (worker processes, default
+2 x CPUs + 1, at most 8), GUNICORN_THREADS (threads per worker, default 2).
+Gunicorn's own GUNICORN_CMD_ARGS overrides anything here, e.g.
+GUNICORN_CMD_ARGS="--bind 127.0.0.1:8001" to listen on the loopback only.
+"""
+
+import os
+
+from careers_site.env import env_int
+
+MAX_DEFAULT_WORKERS = 8  # more rarely helps one container; run more containers instead
+
+
+def _default_workers() -> int:
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return min(2 * cpus + 1, MAX_DEFAULT_WORKERS)
+
+
+def _positive(name: str, default: int) -> int:
+    value = env_int(name, default)
+    if value < 1:
+        raise ValueError(f"{name} must be 1 or more, not {value}.")
+    return value
+
+
+bind = [f"0.0.0.0:{_positive('PORT', 8000)}"]
+workers = _positive("WEB_CONCURRENCY", _default_workers())
+# Threads let a worker keep connections alive and serve a slow client without blocking the rest.
+worker_class = "gthread"
+threads = _positive("GUNICORN_THREADS", 2)
+
+# Load the app once in the master, so workers fork ready and a broken app fails at start-up.
+preload_app = True
+
+# A worker silent this long is killed and replaced; stopping waits this long for requests in flight.
+timeout = 30
+graceful_timeout = 30
+keepalive = 5
+
+# Recycle workers now and then, staggered so they do not all restart at once.
+max_requests = 1000
+max_requests_jitter = 100
+
+# Heartbeat files on a RAM disk: a container's overlay file system can stall them.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+# Access log to stdout, errors to stderr, for the container's log collector.
+accesslog = "-"
+errorlog = "-"
+loglevel = "info"
+access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"'
+
+# No runtime control socket (gunicorn 25.1+): nothing uses it, and by default it lives in the
+# home directory, which the container's user does not have and parallel test servers would share.
+control_socket_disable = True

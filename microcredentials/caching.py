@@ -1,0 +1,267 @@
+"""Public pages served from Django's cache, never stale.
+
+How it stays right:
+- Every cached page is stored under the current *content generation*. Saving or
+  deleting anything a public page shows bumps the generation (signals below), so
+  the next request renders afresh. With Redis the generation is shared by every
+  app server; with the local-memory cache it lives in a stamp file's mtime, which
+  every worker process on the machine sees.
+- A cached page also expires at the next scheduled change (a page's publish_at),
+  so scheduled pages appear on time without a cron job.
+- The parts of a page that differ per request are left as holes, filled on the
+  way out by `PerRequestFragmentsMiddleware`: the CSRF token (the `csrf_token`
+  context variable is a marker, see context_processors.py) and the site alert
+  (its own short-lived cache, reworded each minute, hidden per visitor's cookie).
+- Only anonymous GETs without a query string and without cookies other than the
+  CSRF and alert-dismissal cookies are served from the cache; staff, sessions and
+  messages always get a fresh render.
+"""
+
+import functools
+import hashlib
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date, parse_etags
+
+CSRF_MARKER = "__csrf_token_hole__"
+ALERT_MARKER = "<!--site-alert-hole-->"
+PUBLIC_CACHE_CONTROL = f"public, max-age={settings.PUBLIC_CACHE_SECONDS}"
+GENERATION_KEY = "content-generation"
+
+# --- the content generation -------------------------------------------------
+
+
+def _stamp_file() -> Path:
+    project = hashlib.sha256(str(settings.BASE_DIR).encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"careers-site-{project}.stamp"
+
+
+def _uses_local_memory() -> bool:
+    return settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+
+
+def content_generation() -> str:
+    if _uses_local_memory():
+        try:
+            return str(os.stat(_stamp_file()).st_mtime_ns)
+        except FileNotFoundError:
+            return "0"
+    return str(cache.get_or_set(GENERATION_KEY, 1))
+
+
+def _bump() -> None:
+    if _uses_local_memory():
+        stamp = _stamp_file()
+        stamp.touch()
+        previous = int(content_generation())
+        now_ns = max(time.time_ns(), previous + 1)
+        os.utime(stamp, ns=(now_ns, now_ns))
+        return
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # the key expired or was evicted
+        cache.set(GENERATION_KEY, int(time.time()), timeout=None)
+
+
+def bump_content_generation() -> None:
+    """Invalidate every cached public page: now, and again once the transaction commits.
+
+    The second bump stops a request that read the old rows mid-transaction from
+    caching them under the new generation.
+    """
+    _bump()
+    if connection.in_atomic_block:
+        transaction.on_commit(_bump)
+
+
+def _on_content_change(**kwargs: Any) -> None:
+    bump_content_generation()
+
+
+def connect_invalidation_signals() -> None:
+    """Anything a public page shows: its change empties the page cache."""
+    from microcredentials import models
+
+    shown_on_pages = [
+        models.Topic,
+        models.AdvicePage,
+        models.PageChange,
+        models.SiteAlert,
+        models.ContactDetails,
+        models.OpeningHours,
+    ]
+    for model in shown_on_pages:
+        post_save.connect(_on_content_change, sender=model, dispatch_uid=f"cache-save-{model.__name__}")
+        post_delete.connect(_on_content_change, sender=model, dispatch_uid=f"cache-delete-{model.__name__}")
+    m2m_changed.connect(
+        _on_content_change, sender=models.AdvicePage.related_pages.through, dispatch_uid="cache-related-pages"
+    )
+
+
+# --- the page cache ---------------------------------------------------------
+
+
+@dataclass
+class CachedPage:
+    body: bytes
+    content_type: str
+    expires_at: float
+    rendered_at: float
+
+
+def cache_public_page(view: Callable[..., HttpResponse] | None = None, *, to_the_minute: bool = False) -> Any:
+    """Mark a view's successful responses as safe to cache for anonymous readers.
+
+    `to_the_minute=True` is for pages whose wording depends on the clock (the contact
+    page's "Open now"): their cached copy ends at the next minute boundary.
+    """
+    if view is None:
+        return functools.partial(cache_public_page, to_the_minute=to_the_minute)
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response.cache_public = True  # type: ignore[attr-defined]
+        response.cache_to_the_minute = to_the_minute  # type: ignore[attr-defined]
+        return response
+
+    return wrapped
+
+
+def _is_cacheable_request(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD") or request.META.get("QUERY_STRING"):
+        return False
+    allowed_cookies = {settings.CSRF_COOKIE_NAME, settings.ALERT_DISMISS_COOKIE}
+    return set(request.COOKIES) <= allowed_cookies
+
+
+def _page_key(request: HttpRequest) -> str:
+    path_hash = hashlib.sha256(request.path.encode()).hexdigest()
+    return f"page:{content_generation()}:{path_hash}"
+
+
+def _next_scheduled_change() -> float | None:
+    """When the next scheduled page goes live (as a timestamp), cached per generation."""
+    from microcredentials.models import AdvicePage
+
+    key = f"schedule:{content_generation()}"
+    found = cache.get(key)
+    if found is None:
+        upcoming = (
+            AdvicePage.objects.filter(status=AdvicePage.Status.PUBLISHED, publish_at__gt=timezone.now())
+            .order_by("publish_at")
+            .values_list("publish_at", flat=True)
+            .first()
+        )
+        found = upcoming.timestamp() if upcoming else 0.0
+        cache.set(key, found, timeout=settings.PUBLIC_CACHE_SECONDS * 10)
+    return found or None
+
+
+class PageCacheMiddleware:
+    """Serve anonymous readers' public pages from the cache, storing fresh renders."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if not _is_cacheable_request(request):
+            return self.get_response(request)
+        key = _page_key(request)
+        now = time.time()
+        entry: CachedPage | None = cache.get(key)
+        if entry is not None and entry.expires_at > now:
+            return _response_from(entry)
+        response = self.get_response(request)
+        if getattr(response, "cache_public", False) and response.status_code == 200 and not response.cookies:
+            entry = _store(key, response, now)
+            _mark_public(response, entry)
+        return response
+
+
+def _store(key: str, response: HttpResponseBase, now: float) -> CachedPage:
+    lifetime = settings.PUBLIC_CACHE_SECONDS * 10
+    if getattr(response, "cache_to_the_minute", False):
+        lifetime = 60 - int(now) % 60
+    next_change = _next_scheduled_change()
+    if next_change is not None:
+        lifetime = min(lifetime, max(int(next_change - now), 1))
+    entry = CachedPage(
+        body=response.content,  # type: ignore[attr-defined]
+        content_type=response["Content-Type"],
+        expires_at=now + lifetime,
+        rendered_at=now,
+    )
+    cache.set(key, entry, timeout=lifetime)
+    return entry
+
+
+def _response_from(entry: CachedPage) -> HttpResponse:
+    response = HttpResponse(entry.body, content_type=entry.content_type)
+    _mark_public(response, entry)
+    return response
+
+
+def _mark_public(response: HttpResponseBase, entry: CachedPage) -> None:
+    response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+    patch_vary_headers(response, ["Cookie"])
+    response["Last-Modified"] = http_date(entry.rendered_at)
+    response.etag_basis = hashlib.sha256(entry.body).hexdigest()[:32]  # type: ignore[attr-defined]
+
+
+# --- filling the holes ------------------------------------------------------
+
+
+class PerRequestFragmentsMiddleware:
+    """Fill the CSRF-token and alert holes in every HTML response; answer 304 where the page is unchanged."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if getattr(response, "streaming", False) or not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        body: bytes = response.content  # type: ignore[attr-defined]
+        alert = _alert_html(request) if ALERT_MARKER.encode() in body else ""
+        basis = getattr(response, "etag_basis", None)
+        secret = request.META.get("CSRF_COOKIE", "")
+        if basis and request.method in ("GET", "HEAD"):
+            etag = '"' + hashlib.sha256(f"{basis}|{alert}|{secret}".encode()).hexdigest()[:32] + '"'
+            if etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
+                return _not_modified(response, etag)
+            response["ETag"] = etag
+        body = body.replace(ALERT_MARKER.encode(), alert.encode())
+        if CSRF_MARKER.encode() in body:
+            body = body.replace(CSRF_MARKER.encode(), get_token(request).encode())
+        response.content = body  # type: ignore[attr-defined]
+        return response
+
+
+def _alert_html(request: HttpRequest) -> str:
+    from microcredentials.alerts import site_alert_html
+
+    return site_alert_html(request)
+
+
+def _not_modified(response: HttpResponseBase, etag: str) -> HttpResponseNotModified:
+    not_modified = HttpResponseNotModified()
+    for header in ("Cache-Control", "Last-Modified", "Vary"):
+        if header in response:
+            not_modified[header] = response[header]
+    not_modified["ETag"] = etag
+    return not_modified

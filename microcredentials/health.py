@@ -1,0 +1,53 @@
+"""Health checks for the container and the load balancer.
+
+/healthz (liveness) says the process answers and touches nothing else;
+/readyz (readiness) also checks that the database answers.
+
+Probes come from inside the container (127.0.0.1) or from a load balancer,
+over plain HTTP and with a Host header that is not the public host name. So
+`health_check_middleware` runs first in MIDDLEWARE and answers these two
+paths itself, before SecurityMiddleware redirects to HTTPS and before
+CommonMiddleware validates the host. It answers nothing else.
+"""
+
+from collections.abc import Callable
+
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness: the process answers. Deliberately touches no database."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+@require_safe
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Readiness: the database answers a trivial query."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return JsonResponse({"database": "unavailable"}, status=503, headers={"Retry-After": "10"})
+    return JsonResponse({"database": "ok"})
+
+
+HEALTH_VIEWS: dict[str, Callable[[HttpRequest], HttpResponse]] = {"/healthz": healthz, "/readyz": readyz}
+
+
+def health_check_middleware(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    def middleware(request: HttpRequest) -> HttpResponse:
+        view = HEALTH_VIEWS.get(request.path_info)
+        if view is not None:
+            return view(request)
+        return get_response(request)
+
+    return middleware

@@ -1,0 +1,161 @@
+"""Public pages come from the cache, cost no queries when cached, and are never stale."""
+
+import datetime
+import re
+from collections.abc import Callable
+
+import pytest
+import time_machine
+from django.contrib.auth.models import User
+from django.middleware.csrf import _unmask_cipher_token  # type: ignore[attr-defined]
+from django.test import Client
+from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
+
+from microcredentials.models import AdvicePage
+from tests.alert_helpers import closure, general, nz
+
+ADVICE_URL = "/plan-your-career/micro-credentials/"
+PUBLIC_URLS = ["/", "/plan-your-career/", ADVICE_URL]
+
+pytestmark = pytest.mark.django_db
+
+
+def test_uncached_advice_page_costs_at_most_two_queries_and_cached_none(
+    client: Client, shipped_content: AdvicePage, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    client.get("/")  # warms the site-wide schedule lookup, leaving the advice page itself uncached
+    with django_assert_max_num_queries(2):
+        assert client.get(ADVICE_URL).status_code == 200
+    with django_assert_max_num_queries(0):
+        response = client.get(ADVICE_URL)
+    assert response.status_code == 200
+    assert "Micro-credentials" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_public_pages_are_public_for_a_minute_and_vary_on_cookie(
+    client: Client, shipped_content: AdvicePage, url: str
+) -> None:
+    for _ in range(2):  # fresh render, then from the cache
+        response = client.get(url)
+        assert response["Cache-Control"] == "public, max-age=60"
+        assert "Cookie" in response["Vary"]
+        assert response["ETag"] and response["Last-Modified"]
+
+
+def test_a_repeated_request_with_the_etag_gets_304(client: Client, shipped_content: AdvicePage) -> None:
+    first = client.get(ADVICE_URL)
+    second = client.get(ADVICE_URL, headers={"if-none-match": first["ETag"]})
+    assert second.status_code == 304
+    assert second.content == b""
+    assert second["ETag"] == first["ETag"]
+
+
+def test_a_stale_etag_gets_the_page(client: Client, shipped_content: AdvicePage) -> None:
+    first = client.get(ADVICE_URL)
+    shipped_content.title = "Micro-credentials explained"
+    shipped_content.save()
+    second = client.get(ADVICE_URL, headers={"if-none-match": first["ETag"]})
+    assert second.status_code == 200
+    assert "Micro-credentials explained" in second.content.decode()
+
+
+def test_editing_a_page_shows_at_once(client: Client, shipped_content: AdvicePage) -> None:
+    assert "Micro-credentials" in client.get(ADVICE_URL).content.decode()
+    shipped_content.summary = "A brand new summary for readers."
+    shipped_content.save()
+    for url in PUBLIC_URLS:
+        assert "A brand new summary for readers." in client.get(url).content.decode()
+
+
+def test_unpublishing_and_deleting_remove_the_page_at_once(client: Client, shipped_content: AdvicePage) -> None:
+    assert client.get(ADVICE_URL).status_code == 200
+    shipped_content.status = AdvicePage.Status.DRAFT
+    shipped_content.save()
+    assert client.get(ADVICE_URL).status_code == 404
+    assert "Micro-credentials" not in client.get("/").content.decode()
+    shipped_content.status = AdvicePage.Status.PUBLISHED
+    shipped_content.save()
+    assert client.get(ADVICE_URL).status_code == 200
+    shipped_content.delete()
+    assert client.get(ADVICE_URL).status_code == 404
+
+
+def test_renaming_a_topic_updates_cached_pages(client: Client, shipped_content: AdvicePage) -> None:
+    client.get(ADVICE_URL)
+    topic = shipped_content.topic
+    topic.title = "Plan your next move"
+    topic.save()
+    assert "Plan your next move" in client.get(ADVICE_URL).content.decode()
+
+
+def test_a_scheduled_page_appears_when_its_time_comes(
+    client: Client, make_page: Callable[..., AdvicePage], shipped_content: AdvicePage
+) -> None:
+    go_live = timezone.now() + datetime.timedelta(minutes=30)
+    make_page(slug="scheduled", title="Scheduled advice", publish_at=go_live)
+    with time_machine.travel(go_live - datetime.timedelta(minutes=1), tick=False):
+        assert "Scheduled advice" not in client.get("/").content.decode()
+        assert client.get("/find-a-job/scheduled/").status_code == 404
+    with time_machine.travel(go_live + datetime.timedelta(seconds=1), tick=False):
+        assert "Scheduled advice" in client.get("/").content.decode()
+        assert client.get("/find-a-job/scheduled/").status_code == 200
+
+
+def test_staff_always_get_a_fresh_private_page(client: Client, shipped_content: AdvicePage, staff_user: User) -> None:
+    client.get(ADVICE_URL)
+    AdvicePage.objects.filter(pk=shipped_content.pk).update(title="Changed behind the cache's back")
+    client.force_login(staff_user)
+    response = client.get(ADVICE_URL)
+    assert "Changed behind the cache&#x27;s back" in response.content.decode()
+    assert "public" not in response.get("Cache-Control", "")
+
+
+def test_query_strings_are_not_served_from_the_cache(client: Client, shipped_content: AdvicePage) -> None:
+    client.get(ADVICE_URL)
+    AdvicePage.objects.filter(pk=shipped_content.pk).update(title="Changed behind the cache")
+    assert "Changed behind the cache" in client.get(ADVICE_URL + "?utm_source=x").content.decode()
+    assert "public" not in client.get(ADVICE_URL + "?utm_source=x").get("Cache-Control", "")
+
+
+def test_admin_is_never_publicly_cacheable(client: Client, staff_user: User) -> None:
+    response = client.get("/admin/login/")
+    assert "public" not in response["Cache-Control"]
+    assert "no-store" in response["Cache-Control"] or "private" in response["Cache-Control"]
+
+
+def test_each_visitor_gets_a_form_token_for_their_own_csrf_cookie(shipped_content: AdvicePage) -> None:
+    general("The site will be down for maintenance tonight.", show_from=timezone.now() - datetime.timedelta(hours=1))
+    assert "__csrf_token_hole__" not in Client().get(ADVICE_URL).content.decode()  # fills the cache
+    secrets_seen = set()
+    for visitor in (Client(), Client()):
+        visitor.get("/")  # receives its own CSRF cookie
+        html = visitor.get(ADVICE_URL).content.decode()
+        cookie_secret = visitor.cookies["csrftoken"].value
+        tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+        assert tokens, "the alert's Hide form carries a token"
+        assert all(_unmask_cipher_token(token) == cookie_secret for token in tokens)
+        secrets_seen.add(cookie_secret)
+    assert len(secrets_seen) == 2
+
+
+def test_a_new_alert_shows_at_once_on_a_cached_page(client: Client, shipped_content: AdvicePage) -> None:
+    assert "site-alert" not in client.get(ADVICE_URL).content.decode()
+    general("Our phone lines are down today.", show_from=timezone.now() - datetime.timedelta(minutes=1))
+    assert "Our phone lines are down today." in client.get(ADVICE_URL).content.decode()
+
+
+def test_alert_wording_moves_from_today_to_the_weekday_at_nz_midnight(
+    client: Client, shipped_content: AdvicePage
+) -> None:
+    closes, reopens = nz(2023, 9, 22, 15), nz(2023, 9, 25, 8, 30)
+    closure(closes, reopens, show_from=nz(2023, 9, 20, 9)).save()
+    with time_machine.travel(nz(2023, 9, 21, 23, 59), tick=False):
+        assert "3.00pm tomorrow, Friday 22 September" in client.get(ADVICE_URL).content.decode()
+    with time_machine.travel(nz(2023, 9, 22, 0, 0, 30), tick=False):
+        assert "3.00pm today, Friday 22 September" in client.get(ADVICE_URL).content.decode()
+    with time_machine.travel(nz(2023, 9, 22, 15, 0, 30), tick=False):
+        assert "is now closed until 8.30am Monday 25 September" in client.get(ADVICE_URL).content.decode()
+    with time_machine.travel(nz(2023, 9, 25, 8, 31), tick=False):
+        assert "site-alert" not in client.get(ADVICE_URL).content.decode()

@@ -1,0 +1,54 @@
+"""With the database unreachable: cached pages still serve, the rest get a friendly 503."""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from django.db import OperationalError, connection
+from django.test import Client
+
+from microcredentials.models import AdvicePage
+
+ADVICE_URL = "/plan-your-career/micro-credentials/"
+pytestmark = pytest.mark.django_db
+
+
+@contextmanager
+def database_down() -> Iterator[None]:
+    def refuse(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+        raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+    with connection.execute_wrapper(refuse):
+        yield
+
+
+def test_cached_pages_keep_being_served(client: Client, shipped_content: AdvicePage) -> None:
+    client.get(ADVICE_URL)
+    with database_down():
+        response = client.get(ADVICE_URL)
+    assert response.status_code == 200
+    assert "<h1>Micro-credentials</h1>" in response.content.decode()
+
+
+def test_uncached_pages_get_a_friendly_503_with_retry_after(client: Client, shipped_content: AdvicePage) -> None:
+    with database_down():
+        response = client.get("/plan-your-career/")
+    html = response.content.decode()
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Sorry, this page is not available right now" in html
+    assert "Traceback" not in html and "OperationalError" not in html
+    assert "public" not in response["Cache-Control"]
+
+
+def test_readyz_is_503_and_healthz_200(client: Client) -> None:
+    with database_down():
+        assert client.get("/readyz").status_code == 503
+        assert client.get("/healthz").status_code == 200
+
+
+def test_the_site_recovers_when_the_database_returns(client: Client, shipped_content: AdvicePage) -> None:
+    with database_down():
+        assert client.get("/plan-your-career/").status_code == 503
+    assert client.get("/plan-your-career/").status_code == 200
