@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -65,6 +66,10 @@ def site_url(transactional_db: None) -> Iterator[str]:
         yield f"http://localhost:{thread.port}"
     finally:
         thread.terminate()
+        # Let requests still in flight (the editor's preview) finish and close their database connections.
+        for request_thread in threading.enumerate():
+            if "process_request_thread" in request_thread.name:
+                request_thread.join(timeout=10)
         for conn in shared.values():
             conn.dec_thread_sharing()
 
@@ -85,6 +90,7 @@ def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Page, list[s
         page.on("console", note)
         yield page, problems
         browser.close()
+        connections.close_all()  # the test's own connection was opened while Playwright's loop was current
 
 
 @pytest.fixture
