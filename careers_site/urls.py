@@ -1,10 +1,17 @@
 from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from microcredentials import editor
+
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
-    path("markdownx/", include("markdownx.urls")),
+    # The Markdown editor's preview and upload: staff only (replaces markdownx.urls, which are open to all).
+    path("markdownx/markdownify/", editor.markdownify, name="markdownx_markdownify"),
+    path("markdownx/upload/", editor.upload_image, name="markdownx_upload"),
+    # Images uploaded in the editor: served here in development only (static() is empty when DEBUG is off).
+    *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
     # The app's catch-all topic and page URLs come last.
     path("", include("microcredentials.urls")),
 ]

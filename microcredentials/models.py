@@ -72,6 +72,9 @@ class AdvicePage(models.Model):
         max_length=64, blank=True, editable=False, help_text="Hash of the content file as last loaded."
     )
     search_vector = SearchVectorField(null=True, editable=False)
+    # A copy of this page's PageChange rows, kept by PageChange.save/delete, so the public
+    # page reads its history with the page itself instead of one more query.
+    public_history = models.JSONField(default=list, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
 
@@ -96,6 +99,10 @@ class AdvicePage(models.Model):
         now = now or timezone.now()
         return self.status == self.Status.PUBLISHED and (self.publish_at is None or self.publish_at <= now)
 
+    def history_entries(self) -> list[tuple[datetime.date, str]]:
+        """The public "Page history", newest first, as (date, note) pairs."""
+        return [(datetime.date.fromisoformat(entry["changed_on"]), entry["note"]) for entry in self.public_history]
+
 
 class PageChange(models.Model):
     """A public "Page history" entry, added when an editor marks a change as major."""
@@ -109,6 +116,23 @@ class PageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.changed_on}: {self.note}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        self.copy_history_to_page(self.page_id)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        deleted = super().delete(*args, **kwargs)  # type: ignore[arg-type]
+        self.copy_history_to_page(self.page_id)
+        return deleted
+
+    @staticmethod
+    def copy_history_to_page(page_id: int) -> None:
+        entries = [
+            {"changed_on": change.changed_on.isoformat(), "note": change.note}
+            for change in PageChange.objects.filter(page_id=page_id)
+        ]
+        AdvicePage.objects.filter(pk=page_id).update(public_history=entries)
 
 
 class SiteAlert(models.Model):

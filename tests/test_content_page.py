@@ -116,7 +116,7 @@ def test_te_reo_maori_keeps_its_macrons(page_html: str) -> None:
 
 
 @pytest.mark.django_db
-def test_an_advice_page_view_makes_at_most_three_queries(
+def test_an_advice_page_view_makes_at_most_four_queries(
     client: Client, shipped_content: AdvicePage, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     client.get("/")  # loads the site-wide alert list and schedule, shared by every page until the next change

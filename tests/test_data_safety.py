@@ -26,7 +26,7 @@ TOPIC_FIELDS = ["title", "slug", "summary", "order"]
 # backup keeps these (tests/test_backup_restore.py); the content files are for reviewing text.
 PAGE_FIELDS_NOT_IN_FILES = {
     "id", "topic", "related_pages", "owner", "review_by", "last_edited_by", "version",
-    "loaded_source_hash", "search_vector", "created_at", "modified_at",
+    "loaded_source_hash", "search_vector", "created_at", "modified_at", "public_history",
 }  # fmt: skip
 
 

@@ -1,0 +1,228 @@
+"""Checks that help editors write accessible, plain, correctly spelt pages.
+
+Each check is a plain function returning warning messages. They advise, never block: the admin
+shows them after a save, and `manage.py check_content` runs them over every page (failing CI on any).
+The body is converted to HTML without sanitising, so raw HTML in the Markdown is checked too.
+"""
+
+import math
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+import markdown
+
+from microcredentials.rendering import MARKDOWN_EXTENSIONS
+
+MAX_WORDS = 1500
+WORDS_PER_MINUTE = 200
+PLAIN_ENGLISH_SCORE = 60
+VAGUE_LINK_TEXT = {
+    "click",
+    "click here",
+    "find out more",
+    "here",
+    "learn more",
+    "link",
+    "more",
+    "more info",
+    "more information",
+    "read more",
+    "this",
+    "this link",
+    "this page",
+}
+# Common words written without their macrons, and how to write them.
+MACRON_WORDS = {
+    "maori": "Māori",
+    "wananga": "wānanga",
+    "whanau": "whānau",
+    "te pukenga": "Te Pūkenga",
+    "tangata": "tāngata",
+    "korero": "kōrero",
+    "matauranga": "mātauranga",
+}
+MACRON_PATTERNS = {
+    plain: re.compile(r"\b" + plain.replace(" ", r"\s+") + r"\b", re.IGNORECASE) for plain in MACRON_WORDS
+}
+BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd", "blockquote", "figcaption"}
+WORD_PATTERN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+SENTENCE_BREAK = re.compile(r"[.!?]+(?:\s|$)|\n+")
+
+
+@dataclass
+class ParsedBody:
+    headings: list[tuple[int, str]] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    images: list[str | None] = field(default_factory=list)  # alt text, None when missing
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class ContentReport:
+    warnings: list[str]
+    notes: list[str]  # informational: readability and reading time
+
+
+class _BodyParser(HTMLParser):
+    """Collects headings, link texts, image alt texts and readable text (code excluded)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parsed = ParsedBody()
+        self._chunks: list[str] = []
+        self._heading: tuple[int, list[str]] | None = None
+        self._link: list[str] | None = None
+        self._code_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("code", "pre", "script", "style"):
+            self._code_depth += 1
+        elif re.fullmatch(r"h[1-6]", tag):
+            self._heading = (int(tag[1]), [])
+        elif tag == "a":
+            self._link = []
+        elif tag == "img":
+            alt = dict(attrs).get("alt")
+            self.parsed.images.append(alt)
+            if self._link is not None and alt:
+                self._link.append(alt)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("code", "pre", "script", "style"):
+            self._code_depth = max(0, self._code_depth - 1)
+        elif self._heading and tag == f"h{self._heading[0]}":
+            self.parsed.headings.append((self._heading[0], _squash("".join(self._heading[1]))))
+            self._heading = None
+        elif tag == "a" and self._link is not None:
+            self.parsed.links.append(_squash("".join(self._link)))
+            self._link = None
+        if tag in BLOCK_TAGS:
+            self._chunks.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        for collector in (self._heading[1] if self._heading else None, self._link):
+            if collector is not None:
+                collector.append(data)
+        if not self._code_depth:
+            self._chunks.append(data)
+
+    def close(self) -> None:
+        super().close()
+        self.parsed.text = "".join(self._chunks)
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def parse_body(source: str) -> ParsedBody:
+    parser = _BodyParser()
+    parser.feed(markdown.markdown(source, extensions=MARKDOWN_EXTENSIONS, output_format="html"))
+    parser.close()
+    return parser.parsed
+
+
+def heading_warnings(headings: list[tuple[int, str]]) -> list[str]:
+    warnings = []
+    previous = 1  # the page title is the H1
+    for level, text in headings:
+        if level == 1:
+            warnings.append(
+                f'The heading "{text}" is a level 1 heading (#). The page title is the only one: use ## instead.'
+            )
+        elif level > previous + 1:
+            warnings.append(
+                f'The heading "{text}" jumps from level {previous} to level {level}. '
+                f"Use a level {previous + 1} heading ({'#' * (previous + 1)}) so the page outline has no gaps."
+            )
+        previous = level
+    return warnings
+
+
+def link_text_warnings(links: list[str]) -> list[str]:
+    warnings = []
+    for text in links:
+        plain = _squash(re.sub(r"[^\w\s]", " ", text)).lower()
+        if not plain:
+            warnings.append("A link has no text. Give every link words that say where it goes.")
+        elif plain in VAGUE_LINK_TEXT:
+            warnings.append(
+                f'The link text "{text}" does not say where the link goes. '
+                "Use words that make sense on their own, such as the name of the page."
+            )
+    return warnings
+
+
+def image_alt_warnings(images: list[str | None]) -> list[str]:
+    missing = sum(1 for alt in images if not (alt or "").strip())
+    if not missing:
+        return []
+    which = "An image has" if missing == 1 else f"{missing} images have"
+    return [f"{which} no alt text. Describe each image between the square brackets: ![What it shows](address)."]
+
+
+def macron_warnings(text: str) -> list[str]:
+    warnings = []
+    for plain, correct in MACRON_WORDS.items():
+        found = MACRON_PATTERNS[plain].findall(text)
+        if found:
+            times = "" if len(found) == 1 else f" ({len(found)} times)"
+            warnings.append(f'"{_squash(found[0])}" is written without macrons{times}. Write "{correct}".')
+    return warnings
+
+
+def count_words(text: str) -> int:
+    return len(WORD_PATTERN.findall(text))
+
+
+def length_warnings(word_count: int, limit: int = MAX_WORDS) -> list[str]:
+    if word_count <= limit:
+        return []
+    return [f"The page has {word_count} words, more than the {limit} we aim for. Consider splitting it into two pages."]
+
+
+def _syllables(word: str) -> int:
+    word = word.lower()
+    count = len(re.findall(r"[aeiouyāēīōū]+", word))
+    if word.endswith("e") and not word.endswith(("le", "ee")) and count > 1:
+        count -= 1
+    return max(1, count)
+
+
+def reading_ease(text: str) -> float | None:
+    """Flesch reading ease: 60 or more is plain English. None when there is too little text to judge."""
+    words = WORD_PATTERN.findall(text)
+    sentences = [part for part in SENTENCE_BREAK.split(text) if WORD_PATTERN.search(part)]
+    if len(words) < 20 or not sentences:
+        return None
+    syllables = sum(_syllables(word) for word in words)
+    return 206.835 - 1.015 * (len(words) / len(sentences)) - 84.6 * (syllables / len(words))
+
+
+def reading_minutes(word_count: int) -> int:
+    return max(1, math.ceil(word_count / WORDS_PER_MINUTE))
+
+
+def statistics_notes(text: str) -> list[str]:
+    words = count_words(text)
+    notes = [f"About {words} words: {reading_minutes(words)} min to read."]
+    ease = reading_ease(text)
+    if ease is not None:
+        verdict = "plain English" if ease >= PLAIN_ENGLISH_SCORE else "harder than plain English; aim for 60 or more"
+        notes.append(f"Readability (Flesch reading ease): {ease:.0f}, {verdict}.")
+    return notes
+
+
+def check_page(title: str, summary: str, body: str) -> ContentReport:
+    """Every check over one page: warnings to act on, and notes for information."""
+    parsed = parse_body(body)
+    words = count_words(parsed.text)
+    warnings = [
+        *heading_warnings(parsed.headings),
+        *link_text_warnings(parsed.links),
+        *image_alt_warnings(parsed.images),
+        *macron_warnings("\n".join([title, summary, parsed.text])),
+        *length_warnings(words),
+    ]
+    return ContentReport(warnings=warnings, notes=statistics_notes(parsed.text))

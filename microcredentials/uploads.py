@@ -1,0 +1,91 @@
+"""Images uploaded through the editor: checked from their content, re-encoded, stored under a random name.
+
+Only the bytes decide what a file is: its name and the browser's claimed type are ignored.
+Re-encoding with Pillow drops EXIF, comments and colour-profile chunks, and anything a file
+might hide after its image data.
+"""
+
+import io
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+# Pillow format name -> (file extension, save options).
+ALLOWED_FORMATS: dict[str, tuple[str, dict[str, object]]] = {
+    "JPEG": ("jpg", {"quality": 85, "optimize": True}),
+    "PNG": ("png", {"optimize": True}),
+    "WEBP": ("webp", {"quality": 85}),
+}
+MAX_PIXELS = 40_000_000  # far beyond any web image; refuses decompression bombs early
+NOT_AN_IMAGE = "This file is not a JPEG, PNG or WebP image. Upload a photo or graphic saved in one of those formats."
+
+
+class UploadRejected(Exception):
+    """An upload the editor must fix; the message says how. `status` is the HTTP status to answer with."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    name: str
+    url: str
+
+
+def max_upload_bytes() -> int:
+    return int(settings.MARKDOWNX_UPLOAD_MAX_SIZE)
+
+
+def too_large_message() -> str:
+    return f"This image is larger than {max_upload_bytes() // (1024 * 1024)} MB. Make it smaller and upload it again."
+
+
+def reencode_image(data: io.BytesIO | UploadedFile) -> tuple[bytes, str]:
+    """Check what an upload really is and return clean image bytes and their file extension."""
+    try:
+        with Image.open(data) as original:
+            image_format = original.format or ""
+            if image_format not in ALLOWED_FORMATS:
+                raise UploadRejected(NOT_AN_IMAGE)
+            width, height = original.size
+            if width * height > MAX_PIXELS:
+                raise UploadRejected("This image has too many pixels. Resize it to under 40 megapixels first.")
+            original.load()
+            image = ImageOps.exif_transpose(original)  # keep the photo upright once EXIF is gone
+    except (UnidentifiedImageError, Image.DecompressionBombError):
+        raise UploadRejected(NOT_AN_IMAGE) from None
+    except OSError:
+        raise UploadRejected(
+            "This image file is damaged or incomplete. Save it again and upload the new copy."
+        ) from None
+    extension, options = ALLOWED_FORMATS[image_format]
+    image = _compatible_mode(image, image_format)
+    image.info = {}  # metadata Pillow would otherwise copy into the new file
+    output = io.BytesIO()
+    image.save(output, format=image_format, **options)
+    return output.getvalue(), extension
+
+
+def _compatible_mode(image: Image.Image, image_format: str) -> Image.Image:
+    if image_format == "JPEG":
+        return image if image.mode in ("RGB", "L") else image.convert("RGB")
+    if image.mode in ("RGB", "RGBA", "L", "LA"):
+        return image
+    return image.convert("RGBA")
+
+
+def store_upload(upload: UploadedFile) -> StoredImage:
+    """Validate, re-encode and save an upload; raises UploadRejected with a message for the editor."""
+    if upload.size is None or upload.size > max_upload_bytes():
+        raise UploadRejected(too_large_message(), status=413)
+    data, extension = reencode_image(upload)
+    name = default_storage.save(f"{settings.MARKDOWNX_MEDIA_PATH}{uuid.uuid4().hex}.{extension}", ContentFile(data))
+    return StoredImage(name=name, url=default_storage.url(name))

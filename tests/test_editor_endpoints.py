@@ -1,0 +1,258 @@
+"""The Markdown editor's preview and upload endpoints: staff only, sanitised, and strict about images."""
+
+import io
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from PIL import Image
+from pytest_django.fixtures import Settings
+
+from microcredentials.models import AdvicePage
+from microcredentials.rendering import render_markdown_html
+from tests.editing_helpers import CONTACT_CENTRE_PERMISSIONS, CONTENT_EDITOR_PERMISSIONS, login, make_user
+
+PREVIEW_URL = "/markdownx/markdownify/"
+UPLOAD_URL = "/markdownx/upload/"
+
+# Every kind of dangerous markup an editor could paste, on purpose or by accident.
+DANGEROUS_BODY = """# A level one heading
+
+<script>alert("script")</script>
+<img src="x.png" alt="x" onerror="alert('onerror')">
+[a javascript link](javascript:alert('link'))
+<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">a data link</a>
+<a href="vbscript:msgbox('vb')">a vbscript link</a>
+<iframe src="https://evil.example/"></iframe>
+<svg onload="alert('svg')"><circle r="1"></circle></svg>
+<style>body { display: none; }</style>
+<p style="position: fixed" onclick="alert('click')">styled text</p>
+<object data="movie.swf"></object><embed src="movie.swf">
+<form action="https://evil.example/"><input name="password"></form>
+<details open ontoggle="alert('toggle')"><summary>More</summary>Hidden</details>
+<math><mi xlink:href="javascript:alert('math')">x</mi></math>
+![an image with a javascript address](javascript:alert('img'))
+<!-- an HTML comment -->
+<base href="https://evil.example/">
+<meta http-equiv="refresh" content="0; url=https://evil.example/">
+
+## A safe heading
+
+A [safe link](https://www.nzqa.govt.nz/) and **bold** text.
+"""
+FORBIDDEN = [
+    "<script", "onerror", "javascript:", "vbscript:", "data:text/html", "<iframe", "<svg", "<style", "style=",
+    "onclick", "<object", "<embed", "<form", "<input", "ontoggle", "<math", "<!--", "<h1", "<base", "<meta",
+]  # fmt: skip
+
+
+def png_bytes(size: tuple[int, int] = (8, 6), **save_options: object) -> bytes:
+    output = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(output, format="PNG", **save_options)
+    return output.getvalue()
+
+
+def upload(client: Client, name: str, content: bytes, content_type: str) -> tuple[int, dict[str, object]]:
+    response = client.post(
+        UPLOAD_URL,
+        {"image": SimpleUploadedFile(name, content, content_type=content_type)},
+        headers={"x-requested-with": "XMLHttpRequest"},
+    )
+    return response.status_code, response.json()
+
+
+@pytest.fixture
+def editor(db: None) -> User:
+    return make_user("editor", CONTENT_EDITOR_PERMISSIONS)
+
+
+@pytest.fixture
+def media_root(settings: Settings, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+# Who may use the endpoints.
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", [PREVIEW_URL, UPLOAD_URL])
+def test_anonymous_requests_are_refused(client: Client, url: str) -> None:
+    response = client.post(url, {"content": "## Hi"})
+    assert response.status_code == 403
+    assert "Only signed-in staff" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", [PREVIEW_URL, UPLOAD_URL])
+def test_signed_in_non_staff_are_refused(client: Client, url: str) -> None:
+    member = make_user("member", CONTENT_EDITOR_PERMISSIONS, is_staff=False)
+    assert login(client, member).post(url, {"content": "## Hi"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_inactive_staff_are_refused(client: Client, editor: User) -> None:
+    login(client, editor)
+    editor.is_active = False
+    editor.save()
+    assert client.post(PREVIEW_URL, {"content": "## Hi"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_staff_who_do_not_edit_pages_cannot_upload(client: Client, media_root: Path) -> None:
+    contact_centre = make_user("contact", CONTACT_CENTRE_PERMISSIONS)
+    status = login(client, contact_centre).post(UPLOAD_URL, {"image": SimpleUploadedFile("a.png", png_bytes())})
+    assert status.status_code == 403
+    assert not any(media_root.rglob("*.*"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", [PREVIEW_URL, UPLOAD_URL])
+def test_get_is_not_allowed(client: Client, editor: User, url: str) -> None:
+    assert login(client, editor).get(url).status_code == 405
+
+
+# The preview is the public rendering.
+
+
+@pytest.mark.django_db
+def test_preview_equals_the_public_rendering_of_dangerous_markup(
+    client: Client, editor: User, make_page: Callable[..., AdvicePage]
+) -> None:
+    response = login(client, editor).post(PREVIEW_URL, {"content": DANGEROUS_BODY})
+    preview = response.content.decode()
+    page = make_page(body=DANGEROUS_BODY)
+    public = client.get(page.get_absolute_url()).content.decode()
+
+    assert response.status_code == 200
+    assert preview == render_markdown_html(DANGEROUS_BODY) == page.body_html
+    assert preview in public
+    for marker in FORBIDDEN:
+        assert marker not in preview.lower(), marker
+    assert '<a href="https://www.nzqa.govt.nz/" rel="noopener noreferrer">safe link</a>' in preview
+    assert '<h2 id="a-safe-heading">A safe heading</h2>' in preview
+
+
+@pytest.mark.django_db
+def test_preview_without_content_is_a_bad_request(client: Client, editor: User) -> None:
+    response = login(client, editor).post(PREVIEW_URL, {})
+    assert response.status_code == 400
+    assert "content" in response.content.decode()
+
+
+# Uploads.
+
+
+@pytest.mark.django_db
+def test_valid_png_is_reencoded_and_stored_under_a_random_name(client: Client, editor: User, media_root: Path) -> None:
+    status, answer = upload(login(client, editor), "My holiday photo.png", png_bytes(), "image/png")
+
+    assert status == 200
+    match = re.fullmatch(r"!\[\]\(/media/uploads/([0-9a-f]{32})\.png\)", str(answer["image_code"]))
+    assert match, answer
+    stored = media_root / "uploads" / f"{match[1]}.png"
+    with Image.open(stored) as image:
+        assert (image.format, image.size) == ("PNG", (8, 6))
+
+
+@pytest.mark.django_db
+def test_type_comes_from_the_content_not_the_name_or_claimed_type(
+    client: Client, editor: User, media_root: Path
+) -> None:
+    status, answer = upload(login(client, editor), "photo.jpg", png_bytes(), "image/jpeg")
+    assert status == 200
+    assert str(answer["image_code"]).endswith(".png)")
+
+
+@pytest.mark.django_db
+def test_metadata_is_stripped(client: Client, editor: User, media_root: Path) -> None:
+    exif = Image.Exif()
+    exif[0x010E] = "secret description"  # ImageDescription
+    exif[0x013B] = "Secret Photographer"  # Artist
+    original = io.BytesIO()
+    Image.new("RGB", (10, 10), "blue").save(original, format="JPEG", exif=exif, comment=b"secret comment")
+    assert b"Secret Photographer" in original.getvalue()
+
+    status, answer = upload(login(client, editor), "camera.jpg", original.getvalue(), "image/jpeg")
+
+    assert status == 200
+    stored = next((media_root / "uploads").glob("*.jpg")).read_bytes()
+    assert b"Secret" not in stored and b"secret" not in stored
+    with Image.open(io.BytesIO(stored)) as image:
+        assert not image.getexif()
+
+
+@pytest.mark.django_db
+def test_webp_is_accepted(client: Client, editor: User, media_root: Path) -> None:
+    original = io.BytesIO()
+    Image.new("RGBA", (4, 4), (0, 0, 255, 128)).save(original, format="WEBP")
+    status, answer = upload(login(client, editor), "graphic.webp", original.getvalue(), "image/webp")
+    assert status == 200
+    assert str(answer["image_code"]).endswith(".webp)")
+
+
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>'
+HTML = b"<!doctype html><html><body><script>alert(1)</script></body></html>"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "content", "content_type"),
+    [
+        ("drawing.svg", SVG, "image/svg+xml"),
+        ("drawing.png", SVG, "image/png"),
+        ("page.png", HTML, "image/png"),
+        ("animation.gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "image/gif"),
+        ("empty.png", b"", "image/png"),
+    ],
+)
+def test_anything_but_jpeg_png_or_webp_gets_a_clear_error(
+    client: Client, editor: User, media_root: Path, name: str, content: bytes, content_type: str
+) -> None:
+    status, answer = upload(login(client, editor), name, content, content_type)
+    assert status == 400
+    assert answer == {
+        "image": [
+            "This file is not a JPEG, PNG or WebP image. Upload a photo or graphic saved in one of those formats."
+        ]
+    }
+    assert not any(media_root.rglob("*.*"))
+
+
+@pytest.mark.django_db
+def test_a_damaged_image_gets_a_clear_error(client: Client, editor: User, media_root: Path) -> None:
+    status, answer = upload(login(client, editor), "cut.png", png_bytes((200, 200))[:120], "image/png")
+    assert status == 400
+    assert "damaged or incomplete" in str(answer["image"])
+
+
+@pytest.mark.django_db
+def test_an_oversized_upload_is_refused_before_it_is_read(client: Client, editor: User, media_root: Path) -> None:
+    huge = png_bytes() + b"\0" * (5 * 1024 * 1024)
+    status, answer = upload(login(client, editor), "huge.png", huge, "image/png")
+    assert status == 413
+    assert answer == {"image": ["This image is larger than 5 MB. Make it smaller and upload it again."]}
+    assert not any(media_root.rglob("*.*"))
+
+
+@pytest.mark.django_db
+def test_an_image_over_the_limit_is_refused(client: Client, editor: User, media_root: Path, settings: Settings) -> None:
+    settings.MARKDOWNX_UPLOAD_MAX_SIZE = 2 * 1024 * 1024
+    noisy = Image.frombytes("L", (1600, 1600), bytes(range(256)) * 10_000)
+    original = io.BytesIO()
+    noisy.save(original, format="PNG", compress_level=0)
+    assert len(original.getvalue()) > 2 * 1024 * 1024
+    status, answer = upload(login(client, editor), "big.png", original.getvalue(), "image/png")
+    assert status == 413
+    assert "larger than 2 MB" in str(answer["image"])
+
+
+@pytest.mark.django_db
+def test_an_upload_without_a_file_gets_a_clear_error(client: Client, editor: User) -> None:
+    response = login(client, editor).post(UPLOAD_URL, {})
+    assert response.status_code == 400
+    assert response.json() == {"image": ["Choose an image to upload."]}
