@@ -37,6 +37,17 @@ def test_reader_goes_from_home_to_a_section_of_the_advice_page(page: Page, site:
     page.get_by_role("link", name="Micro-credentials").click()
     expect(page).to_have_url(re.compile(f"{site.advice_path}$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Micro-credentials")
+    # The separators between the crumbs are drawn by CSS and not read out.
+    expect(page.get_by_role("navigation", name="Breadcrumb")).to_match_aria_snapshot(
+        """
+        - list:
+          - listitem:
+            - link "Home"
+          - listitem:
+            - link "Plan your career"
+          - listitem: Micro-credentials
+        """
+    )
     contents = page.get_by_role("navigation", name="On this page")
     # Every entry of "On this page" points at a heading that exists.
     targets = contents.get_by_role("link").evaluate_all("links => links.map(a => a.hash.slice(1))")
