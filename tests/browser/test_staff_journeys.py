@@ -4,6 +4,7 @@ import datetime
 from collections.abc import Callable
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 from django.utils import timezone
 from playwright.sync_api import ConsoleMessage, Page, expect
@@ -20,47 +21,56 @@ def nz_clock(moment: datetime.datetime) -> str:
     return f"{moment.hour % 12 or 12}.{moment.minute:02d}{'am' if moment.hour < 12 else 'pm'}"
 
 
-def closure_later_today_or_tomorrow(now: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:
-    """A one-hour closure starting on the hour after next, New Zealand time; from 1.00pm tomorrow late in the day."""
-    if now.hour < 21:
-        closes = now.replace(minute=0, second=0, microsecond=0) + datetime.timedelta(hours=2)
-        return closes, closes + datetime.timedelta(hours=1)
-    closes = datetime.datetime.combine(now.date() + datetime.timedelta(days=1), datetime.time(13), tzinfo=NZ_TIME)
-    return closes, closes + datetime.timedelta(hours=2, minutes=30)
+def nz_day(moment: datetime.datetime) -> str:
+    return f"{moment:%A} {moment.day} {moment:%B}"
 
 
+# The site's clock is set to (and keeps running from) an afternoon or a late evening in New Zealand.
+@pytest.mark.parametrize(
+    ("clock", "closure_starts", "day"),
+    [
+        (datetime.time(13), datetime.timedelta(hours=2), "today"),  # closed this afternoon, 3.00pm to 4.30pm
+        (datetime.time(22), datetime.timedelta(hours=15), "tomorrow"),  # too late today: 1.00pm to 2.30pm tomorrow
+    ],
+)
 def test_contact_centre_staff_post_a_closure_and_cannot_edit_pages(
-    page: Page, site: Site, make_staff: Callable[[str, str], User]
+    page: Page,
+    site: Site,
+    make_staff: Callable[[str, str], User],
+    clock: datetime.time,
+    closure_starts: datetime.timedelta,
+    day: str,
 ) -> None:
-    log_in(page, make_staff("carol", "Contact centre"))
-    expect(page.get_by_role("link", name="Advice pages")).to_have_count(0)
-    page.get_by_role("link", name="Site alerts").click()
-    page.get_by_role("link", name="Add site alert").click()
+    staff = make_staff("carol", "Contact centre")
+    # Tomorrow, so that the clock is ahead of the browser's and it keeps the session cookie.
+    now = datetime.datetime.combine(timezone.localdate(timezone=NZ_TIME), clock, tzinfo=NZ_TIME)
+    now += datetime.timedelta(days=1)
+    closes = now + closure_starts
+    reopens = closes + datetime.timedelta(hours=1, minutes=30)
+    with time_machine.travel(now, tick=True):
+        log_in(page, staff)
+        expect(page.get_by_role("link", name="Advice pages")).to_have_count(0)
+        page.get_by_role("link", name="Site alerts").click()
+        page.get_by_role("link", name="Add site alert").click()
+        expect(page.get_by_label("Kind")).to_have_value("closure")
+        page.locator("#id_closes_at_0").fill(f"{closes:%Y-%m-%d}")
+        page.locator("#id_closes_at_1").fill(f"{closes:%H:%M}")
+        page.locator("#id_reopens_at_0").fill(f"{reopens:%Y-%m-%d}")
+        page.locator("#id_reopens_at_1").fill(f"{reopens:%H:%M}")
+        # "Show from" is filled in with the time the form opened, so the notice shows at once.
+        expect(page.locator("#id_show_from_0")).to_have_value(f"{now:%Y-%m-%d}")
+        page.get_by_role("button", name="Save", exact=True).click()
+        expect(page.locator(".messagelist")).to_contain_text("was added successfully")
 
-    closes, reopens = closure_later_today_or_tomorrow(timezone.localtime(timezone.now(), NZ_TIME))
-    expect(page.get_by_label("Kind")).to_have_value("closure")
-    page.locator("#id_closes_at_0").fill(f"{closes:%Y-%m-%d}")
-    page.locator("#id_closes_at_1").fill(f"{closes:%H:%M}")
-    page.locator("#id_reopens_at_0").fill(f"{reopens:%Y-%m-%d}")
-    page.locator("#id_reopens_at_1").fill(f"{reopens:%H:%M}")
-    # "Show from" is filled in with the time the form opened, so the notice shows at once.
-    expect(page.locator("#id_show_from_0")).not_to_have_value("")
-    page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
-
-    page.goto(site.advice_path)
-    today = timezone.localtime(timezone.now(), NZ_TIME).date()
-    day = "today" if closes.date() == today else "tomorrow"
-    sentence = (
-        f"The Customer Contact Group will be closed from {nz_clock(closes)} to {nz_clock(reopens)} "
-        f"{day}, {closes:%A} {closes.day} {closes:%B}."
-    )
-    expect(page.locator("[data-site-alert]")).to_contain_text(sentence)
-
-    response = page.goto(f"/admin/microcredentials/advicepage/{site.page.pk}/change/")
-    assert response is not None and response.status == 403
-    expect(page.get_by_role("heading", level=1)).to_have_text("You cannot see this page")
-    expect(page.locator("textarea")).to_have_count(0)
+        page.goto(site.advice_path)
+        expect(page.locator("[data-site-alert]")).to_contain_text(
+            f"The Customer Contact Group will be closed from {nz_clock(closes)} to {nz_clock(reopens)} "
+            f"{day}, {nz_day(closes)}."
+        )
+        response = page.goto(f"/admin/microcredentials/advicepage/{site.page.pk}/change/")
+        assert response is not None and response.status == 403
+        expect(page.get_by_role("heading", level=1)).to_have_text("You cannot see this page")
+        expect(page.locator("textarea")).to_have_count(0)
 
 
 TYPED = """
