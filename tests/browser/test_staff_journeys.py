@@ -32,6 +32,7 @@ def nz_day(moment: datetime.datetime) -> str:
         (datetime.time(13), datetime.timedelta(hours=2), "today"),  # closed this afternoon, 3.00pm to 4.30pm
         (datetime.time(22), datetime.timedelta(hours=15), "tomorrow"),  # too late today: 1.00pm to 2.30pm tomorrow
     ],
+    ids=["afternoon", "late-evening"],
 )
 def test_contact_centre_staff_post_a_closure_and_cannot_edit_pages(
     page: Page,
