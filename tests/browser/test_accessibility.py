@@ -1,0 +1,29 @@
+"""axe-core finds no WCAG 2.0, 2.1 or 2.2 level A or AA problems on any public page type."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from microcredentials.models import SiteAlert
+from tests.browser.helpers import Site, axe_violations
+
+pytestmark = pytest.mark.browser
+
+
+def test_home_topic_and_advice_page_with_an_alert_showing(page: Page, site: Site, live_closure: SiteAlert) -> None:
+    for path in ("/", site.topic_path, site.advice_path):
+        page.goto(path)
+        expect(page.locator("[data-site-alert]")).to_be_visible()
+        assert axe_violations(page) == [], path
+
+
+def test_contact_page(page: Page, site: Site) -> None:
+    page.goto("/contact/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Contact us")
+    assert axe_violations(page) == []
+
+
+def test_page_not_found(page: Page, site: Site) -> None:
+    response = page.goto("/no-such-topic/no-such-page/")
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    assert axe_violations(page) == []

@@ -1,0 +1,42 @@
+"""Journey 6: every page type reflows at 320 px, and screenshots at phone and desktop widths for people to review."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from microcredentials.models import SiteAlert
+from tests.browser.helpers import SCREENSHOTS, Site, scrolls_sideways
+
+pytestmark = pytest.mark.browser
+
+
+def public_pages(site: Site) -> dict[str, str]:
+    return {
+        "home": "/",
+        "topic": site.topic_path,
+        "advice-page": site.advice_path,
+        "contact": "/contact/",
+        "not-found": "/no-such-page/",
+    }
+
+
+def test_no_page_scrolls_sideways_at_320_pixels(page: Page, site: Site, live_closure: SiteAlert) -> None:
+    page.set_viewport_size({"width": 320, "height": 640})
+    for name, path in public_pages(site).items():
+        page.goto(path)
+        expect(page.locator("[data-site-alert]")).to_be_visible()  # the alert takes room too
+        assert not scrolls_sideways(page), f"the {name} page ({path}) scrolls sideways at 320 px"
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_screenshots_for_review(page: Page, site: Site, live_closure: SiteAlert, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 800})
+    SCREENSHOTS.mkdir(exist_ok=True)
+    for name, path in public_pages(site).items():
+        if name == "topic":
+            continue
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert not scrolls_sideways(page), f"the {name} page scrolls sideways at {width} px"
+        target = SCREENSHOTS / f"{name}-{width}.png"
+        page.screenshot(path=target, full_page=True)
+        assert target.stat().st_size > 5_000

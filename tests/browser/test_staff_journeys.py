@@ -1,0 +1,130 @@
+"""Journeys 4 and 5: a content editor changes a page, and contact-centre staff post a closure notice."""
+
+import datetime
+from collections.abc import Callable
+
+import pytest
+import time_machine
+from django.contrib.auth.models import User
+from django.utils import timezone
+from playwright.sync_api import ConsoleMessage, Page, expect
+from pytest_playwright.pytest_playwright import CreateContextCallback
+
+from microcredentials.alerts import NZ_TIME
+from tests.browser.helpers import Site, log_in
+
+pytestmark = pytest.mark.browser
+
+
+def nz_clock(moment: datetime.datetime) -> str:
+    """3.00pm, 8.30am: how the site writes a New Zealand time."""
+    return f"{moment.hour % 12 or 12}.{moment.minute:02d}{'am' if moment.hour < 12 else 'pm'}"
+
+
+def nz_day(moment: datetime.datetime) -> str:
+    return f"{moment:%A} {moment.day} {moment:%B}"
+
+
+# The site's clock is set to (and keeps running from) an afternoon or a late evening in New Zealand.
+@pytest.mark.parametrize(
+    ("clock", "closure_starts", "day"),
+    [
+        (datetime.time(13), datetime.timedelta(hours=2), "today"),  # closed this afternoon, 3.00pm to 4.30pm
+        (datetime.time(22), datetime.timedelta(hours=15), "tomorrow"),  # too late today: 1.00pm to 2.30pm tomorrow
+    ],
+    ids=["afternoon", "late-evening"],
+)
+def test_contact_centre_staff_post_a_closure_and_cannot_edit_pages(
+    page: Page,
+    site: Site,
+    make_staff: Callable[[str, str], User],
+    clock: datetime.time,
+    closure_starts: datetime.timedelta,
+    day: str,
+) -> None:
+    staff = make_staff("carol", "Contact centre")
+    # Tomorrow, so that the clock is ahead of the browser's and it keeps the session cookie.
+    now = datetime.datetime.combine(timezone.localdate(timezone=NZ_TIME), clock, tzinfo=NZ_TIME)
+    now += datetime.timedelta(days=1)
+    closes = now + closure_starts
+    reopens = closes + datetime.timedelta(hours=1, minutes=30)
+    with time_machine.travel(now, tick=True):
+        log_in(page, staff)
+        expect(page.get_by_role("link", name="Advice pages")).to_have_count(0)
+        page.get_by_role("link", name="Site alerts").click()
+        page.get_by_role("link", name="Add site alert").click()
+        expect(page.get_by_label("Kind")).to_have_value("closure")
+        page.locator("#id_closes_at_0").fill(f"{closes:%Y-%m-%d}")
+        page.locator("#id_closes_at_1").fill(f"{closes:%H:%M}")
+        page.locator("#id_reopens_at_0").fill(f"{reopens:%Y-%m-%d}")
+        page.locator("#id_reopens_at_1").fill(f"{reopens:%H:%M}")
+        # "Show from" is filled in with the time the form opened, so the notice shows at once.
+        expect(page.locator("#id_show_from_0")).to_have_value(f"{now:%Y-%m-%d}")
+        page.get_by_role("button", name="Save", exact=True).click()
+        expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+
+        page.goto(site.advice_path)
+        expect(page.locator("[data-site-alert]")).to_contain_text(
+            f"The Customer Contact Group will be closed from {nz_clock(closes)} to {nz_clock(reopens)} "
+            f"{day}, {nz_day(closes)}."
+        )
+        response = page.goto(f"/admin/microcredentials/advicepage/{site.page.pk}/change/")
+        assert response is not None and response.status == 403
+        expect(page.get_by_role("heading", level=1)).to_have_text("You cannot see this page")
+        expect(page.locator("textarea")).to_have_count(0)
+
+
+TYPED = """
+
+## Checked in a browser
+
+A **bold** claim from the editor.
+
+<script>window.typedScriptRan = true;</script>
+
+<img src="/nothing.png" alt="" onerror="window.typedScriptRan = true">
+"""
+
+
+def test_content_editor_previews_and_publishes_a_change_without_script_or_csp_violations(
+    page: Page, new_context: CreateContextCallback, site: Site, make_staff: Callable[[str, str], User]
+) -> None:
+    reader = new_context().new_page()
+    reader.goto(site.advice_path)  # the public page is now cached for readers
+    console: list[str] = []
+
+    def record(message: ConsoleMessage) -> None:
+        console.append(f"{message.type}: {message.text}")
+
+    page.on("console", record)
+    page.on("pageerror", lambda error: console.append(f"pageerror: {error}"))
+    log_in(page, make_staff("erin", "Content editors"))
+    page.get_by_role("link", name="Advice pages").click()
+    page.get_by_role("link", name="Micro-credentials").click()
+
+    body = page.get_by_label("Body")
+    preview = page.locator(".markdownx-preview")
+    body.focus()
+    page.keyboard.press("Control+End")
+    page.keyboard.insert_text(TYPED)
+
+    expect(preview.get_by_role("heading", name="Checked in a browser")).to_be_visible()
+    expect(preview.locator("strong")).to_have_text("bold")
+    preview_html = preview.inner_html()
+    assert "<script" not in preview_html and "onerror" not in preview_html and "typedScriptRan" not in preview_html
+    assert page.evaluate("window.typedScriptRan") is None
+
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    page.goto(site.advice_path)
+    # The reader's browser may keep its copy for a minute (Cache-Control max-age=60); reloading asks again.
+    reader.reload()
+    for viewer in (page, reader):
+        expect(viewer.get_by_role("heading", level=2, name="Checked in a browser")).to_be_visible()
+        expect(viewer.locator(".advice__body strong", has_text="bold")).to_be_visible()
+        assert "typedScriptRan" not in viewer.content()
+        assert viewer.evaluate("window.typedScriptRan") is None
+    assert [line for line in console if "Content Security Policy" in line] == []
+    # The only errors are the 404s of the admin's /favicon.ico and the typed image's missing file.
+    assert [line for line in console if line.startswith(("error", "pageerror")) and "404" not in line] == []
