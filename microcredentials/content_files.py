@@ -18,7 +18,7 @@ import frontmatter
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from microcredentials.models import AdvicePage, Topic
+from microcredentials.models import RESERVED_TOPIC_SLUGS, AdvicePage, Topic
 
 REQUIRED_PAGE_KEYS = ("title", "topic", "slug", "summary", "updated_on")
 OPTIONAL_PAGE_KEYS = ("status", "order", "publish_at")
@@ -78,6 +78,8 @@ def read_topics(content_dir: Path) -> list[dict[str, Any]]:
         if unknown:
             raise ContentError(f"{path}: unknown topic key(s): {', '.join(sorted(unknown))}.")
         _check_slug(topic["slug"], path, Topic)
+        if topic["slug"] in RESERVED_TOPIC_SLUGS:
+            raise ContentError(f"{path}: topic slug {topic['slug']!r} is used by the site itself; choose another.")
         if topic["slug"] in seen:
             raise ContentError(f"{path}: duplicate topic slug {topic['slug']!r}.")
         seen.add(topic["slug"])

@@ -14,6 +14,11 @@ from markdownx.models import MarkdownxField
 
 from microcredentials.rendering import render_markdown_html, sanitise_link_text
 
+# First path segments the site itself uses: a topic with one of these slugs could never be reached.
+RESERVED_TOPIC_SLUGS = frozenset(
+    {"admin", "alerts", "contact", "feedback", "healthz", "markdownx", "media", "readyz", "search", "static", "tools"}
+)
+
 
 class Topic(models.Model):
     title = models.CharField(max_length=120)
@@ -29,6 +34,10 @@ class Topic(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("topic", kwargs={"topic_slug": self.slug})
+
+    def clean(self) -> None:
+        if self.slug in RESERVED_TOPIC_SLUGS:
+            raise ValidationError({"slug": f"“{self.slug}” is used by the site itself; choose another address."})
 
 
 class AdvicePageQuerySet(models.QuerySet["AdvicePage"]):

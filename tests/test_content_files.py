@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from microcredentials.models import AdvicePage, Topic
@@ -199,3 +200,15 @@ def test_export_writes_admin_edits_and_a_later_load_has_nothing_to_do(content: P
     assert out.getvalue() == f"Exported to {content}: 1 file(s) changed.\n"
     assert "Prices differ between courses." in (content / PAGE).read_text(encoding="utf-8")
     assert load(content) == ("Nothing to change: the database already matches content/.\n", "")
+
+
+@pytest.mark.django_db
+def test_a_topic_cannot_take_an_address_the_site_uses(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    (content / "pages").mkdir(parents=True)
+    (content / "topics.yaml").write_text("- title: Search\n  slug: search\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="topic slug 'search' is used by the site itself"):
+        call_command("load_content", "--content-dir", str(content), stdout=io.StringIO())
+    assert not Topic.objects.filter(slug="search").exists()
+    with pytest.raises(ValidationError, match="used by the site itself"):
+        Topic(title="Tools", slug="tools").full_clean()
