@@ -8,7 +8,8 @@ import pytest
 from django.db import OperationalError, connection
 from django.test import Client
 
-from microcredentials.models import AdvicePage
+from microcredentials.feedback import UNAVAILABLE
+from microcredentials.models import AdvicePage, PageFeedback
 
 ADVICE_URL = "/plan-your-career/micro-credentials/"
 pytestmark = pytest.mark.django_db
@@ -52,3 +53,19 @@ def test_the_site_recovers_when_the_database_returns(client: Client, shipped_con
     with database_down():
         assert client.get("/plan-your-career/").status_code == 503
     assert client.get("/plan-your-career/").status_code == 200
+
+
+def test_feedback_during_an_outage_says_it_was_not_sent(client: Client, shipped_content: AdvicePage) -> None:
+    url = f"/feedback/{shipped_content.pk}/"
+    with database_down():
+        as_json = client.post(url, {"useful": "yes"}, headers={"Accept": "application/json"})
+        as_form = client.post(url, {"useful": "no", "comment": "The fees are missing."})
+    assert as_json.status_code == as_form.status_code == 503
+    assert as_json.json() == {"message": UNAVAILABLE}
+    page = as_form.content.decode()
+    assert "<h1>Your feedback was not sent</h1>" in page and UNAVAILABLE in page
+    for response in (as_json, as_form):
+        assert response["Retry-After"] == "30"
+        assert "no-store" in response["Cache-Control"]
+        assert "Thank you" not in response.content.decode()
+    assert PageFeedback.objects.count() == 0
