@@ -1,5 +1,6 @@
 """With the database unreachable: cached pages still serve, the rest get a friendly 503."""
 
+import datetime
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -7,9 +8,12 @@ from typing import Any
 import pytest
 from django.db import OperationalError, connection
 from django.test import Client
+from django.utils import timezone
 
+from microcredentials.caching import CSRF_MARKER
 from microcredentials.feedback import UNAVAILABLE
 from microcredentials.models import AdvicePage, PageFeedback
+from tests.alert_helpers import general
 
 ADVICE_URL = "/plan-your-career/micro-credentials/"
 pytestmark = pytest.mark.django_db
@@ -30,6 +34,19 @@ def test_cached_pages_keep_being_served(client: Client, shipped_content: AdviceP
         response = client.get(ADVICE_URL)
     assert response.status_code == 200
     assert "<h1>Micro-credentials</h1>" in response.content.decode()
+
+
+def test_cached_pages_keep_the_site_alert_while_the_database_is_down(
+    client: Client, shipped_content: AdvicePage
+) -> None:
+    general("Our phone lines are busy today.", show_from=timezone.now() - datetime.timedelta(hours=1))
+    client.get(ADVICE_URL)
+    with database_down():
+        response = client.get(ADVICE_URL)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Our phone lines are busy today." in html
+    assert CSRF_MARKER not in html  # the token hole was filled too
 
 
 def test_uncached_pages_get_a_friendly_503_with_retry_after(client: Client, shipped_content: AdvicePage) -> None:
