@@ -44,8 +44,15 @@ class LiveSite:
     def sql(self, query: str) -> str:
         return self.cluster.run("psql", "-d", self.database, "-tAc", query).strip()
 
-    def feedback_rows(self) -> int:
-        return int(self.sql("SELECT count(*) FROM microcredentials_pagefeedback"))
+    def feedback_rows(self, up_to_id: int | None = None) -> int:
+        """How many feedback rows there are (of those with id <= up_to_id, when given)."""
+        where = f" WHERE id <= {int(up_to_id)}" if up_to_id is not None else ""
+        return int(self.sql("SELECT count(*) FROM microcredentials_pagefeedback" + where))
+
+    def feedback_snapshot(self) -> tuple[int, int]:
+        """(the last feedback id, how many rows): one query, so both describe the same moment."""
+        last_id, rows = self.sql("SELECT coalesce(max(id), 0), count(*) FROM microcredentials_pagefeedback").split("|")
+        return int(last_id), int(rows)
 
     def feedback_comments(self) -> set[str]:
         return set(self.sql("SELECT comment FROM microcredentials_pagefeedback WHERE comment <> ''").splitlines())

@@ -37,10 +37,12 @@ class WrkResult:
 
 @dataclass(frozen=True)
 class Outage:
-    """Wall-clock times: when stopping the database began, and when the site answered normally again."""
+    """Wall-clock times (time.time()) of the database outage, as the site saw it."""
 
-    stopped_at: float
-    recovered_at: float
+    stopped_at: float  # stopping PostgreSQL began
+    down_at: float  # it had stopped
+    restarting_at: float  # starting it again began
+    recovered_at: float  # readiness and an uncached page answered 200 again
 
 
 def parse_wrk_output(output: str) -> WrkResult:

@@ -14,7 +14,7 @@ from bench.load_report import (
     timeline_lines,
 )
 
-STOPPED, RECOVERED = 1_000_010.4, 1_000_031.2
+OUTAGE = Outage(stopped_at=1_000_010.4, down_at=1_000_010.5, restarting_at=1_000_030.6, recovered_at=1_000_031.2)
 
 
 def wrk_output(counts: dict[str, int], **errors: int) -> str:
@@ -67,19 +67,18 @@ def test_503s_are_expected_only_while_the_database_is_down() -> None:
         "1000032 page 200": 20,
     }
     result = parse_wrk_output(wrk_output(counts))
-    outage = Outage(stopped_at=STOPPED, recovered_at=RECOVERED)
-    assert per_phase(result, outage) == {
+    assert per_phase(result, OUTAGE) == {
         "before": {"page 200": 50, "page 503": 1},
         "during": {"page 503": 7, "page 200": 40, "feedback 503": 2},
         "after": {"feedback 503": 1, "page 200": 20},
     }
-    assert load_problems(result, outage) == ["1 unexpected 'page 503' (before)", "1 unexpected 'feedback 503' (after)"]
-    assert timeline_lines(result, outage)[1] == "during    3 s  feedback 503: 2, page 200: 40, page 503: 7"
+    assert load_problems(result, OUTAGE) == ["1 unexpected 'page 503' (before)", "1 unexpected 'feedback 503' (after)"]
+    assert timeline_lines(result, OUTAGE)[1] == "during    3 s  feedback 503: 2, page 200: 40, page 503: 7"
 
 
 def test_an_outage_needs_cached_pages_served_and_the_rest_refused_with_retry_after() -> None:
     counts = {"1000015 page 500": 3, "1000016 page-without-retry-after 503": 2, "1000017 static 200": 9}
-    problems = load_problems(parse_wrk_output(wrk_output(counts)), Outage(STOPPED, RECOVERED))
+    problems = load_problems(parse_wrk_output(wrk_output(counts)), OUTAGE)
     assert problems == [
         "3 unexpected 'page 500' (during)",
         "2 unexpected 'page-without-retry-after 503' (during)",

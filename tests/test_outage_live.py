@@ -26,13 +26,11 @@ from bench.live_site import (
     feedback_form,
     fetch,
     live_site,
-    outage_problems,
     send_feedback,
     static_path,
-    wait_for_recovery,
 )
-from bench.load import Settings, wrk_command
-from bench.load_report import feedback_problems, load_problems, parse_wrk_output
+from bench.load import Settings, run_outage, wrk_command
+from bench.load_report import Outage, feedback_problems, load_problems, parse_wrk_output
 from scripts import pg_cluster
 from scripts.site_server import ROOT
 
@@ -112,24 +110,16 @@ class Readers:
         return fetch(self.site.base + self.paths[what])
 
 
-@dataclass
-class Timeline:
-    stopped: float = 0.0  # stopping PostgreSQL began
-    down: float = 0.0  # it had stopped
-    restarting: float = 0.0  # starting it again began
-    recovered: float = 0.0  # readiness and an uncached page answered 200 again
-
-
-def phase_problems(seen: list[Observed], times: Timeline) -> list[str]:
+def phase_problems(seen: list[Observed], outage: Outage) -> list[str]:
     """Before and after: all 200. While down: DURING_OUTAGE. Requests across a boundary: 200 or a 503."""
     problems = []
     for observed in seen:
         answer, what = observed.answer, observed.what
         if answer is None:
             problems.append(f"{what} failed at {observed.started:.1f}")
-        elif observed.ended < times.stopped or observed.started > times.recovered:
+        elif observed.ended < outage.stopped_at or observed.started > outage.recovered_at:
             problems += answer_problems(answer, 200, what)
-        elif observed.started > times.down and observed.ended < times.restarting:
+        elif observed.started > outage.down_at and observed.ended < outage.restarting_at:
             status, text, retry_after = DURING_OUTAGE[what]
             problems += answer_problems(answer, status, f"{what} during the outage", text, retry_after)
         elif answer.status not in (200, 503):
@@ -142,9 +132,7 @@ def test_the_load_scripts_mix_gets_only_expected_answers(site: LiveSite) -> None
         if os.environ.get("CI"):
             pytest.fail("wrk is needed in CI")
         pytest.skip("wrk is not installed")
-    settings = Settings(
-        seconds=3, connections=16, threads=2, outage_after=0, outage_seconds=0, recovery_limit=RECOVERY_LIMIT_SECONDS
-    )
+    settings = Settings(seconds=3, connections=16)
     workers = site.server.worker_pids()
     command = wrk_command(settings, site.base, feedback_form(site.base), static_path(site.base))
     result = parse_wrk_output(subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60).stdout)
@@ -157,39 +145,25 @@ def test_the_load_scripts_mix_gets_only_expected_answers(site: LiveSite) -> None
 
 
 def test_the_site_rides_out_a_database_outage(site: LiveSite) -> None:
+    settings = Settings(outage_after=3, outage_seconds=OUTAGE_SECONDS, recovery_limit=RECOVERY_LIMIT_SECONDS)
     form = feedback_form(site.base)
     workers = site.server.worker_pids()
-    times = Timeline()
     with Readers(site, form) as readers:
-        time.sleep(3)
-        marked = [f"sent before the outage, number {n}" for n in range(5)]
-        replies = [send_feedback(site.base, form, f"192.0.2.{n}", comment) for n, comment in enumerate(marked)]
-        rows_before = site.feedback_rows()
-        times.stopped = time.time()
-        site.cluster.stop(mode="immediate")
-        times.down = time.time()
-        probes: list[str] = []
-        while time.time() < times.stopped + OUTAGE_SECONDS - 2:
-            probes += outage_problems(site.base, form, client="192.0.2.99")
-            time.sleep(2)
-        time.sleep(max(0.0, times.stopped + OUTAGE_SECONDS - time.time()))
-        times.restarting = time.time()
-        site.cluster.start()
-        recovery = wait_for_recovery(site.base, timeout=30)
-        times.recovered = time.time()
+        record = run_outage(site, form, settings)
         time.sleep(2)
 
-    assert [reply.status for reply in replies] == [200] * len(marked)
-    assert sorted(set(probes)) == []
-    assert phase_problems(readers.seen, times) == []
-    assert recovery < RECOVERY_LIMIT_SECONDS
-    assert set(marked) <= site.feedback_comments()
+    # Probes while down, the recovery time, and feedback from before the outage (rows and marked answers).
+    assert record.problems == []
+    assert record.recovery_seconds < RECOVERY_LIMIT_SECONDS
+    assert record.rows_kept >= record.rows_before and all(record.marked.values())
+    assert phase_problems(readers.seen, record.outage) == []
     accepted = sum(1 for seen in readers.seen if seen.what == "feedback" and seen.answer and seen.answer.status == 200)
-    assert site.feedback_rows() >= rows_before and feedback_problems(accepted, site.feedback_rows()) == []
+    assert feedback_problems(accepted, site.feedback_rows()) == []
     assert site.server.worker_pids() == workers
     assert "Traceback" not in site.log.read_text(errors="replace")
     # The readers really were reading throughout: refusals while down, answers again afterwards.
-    during = [seen for seen in readers.seen if times.down < seen.started and seen.ended < times.restarting]
-    after = [seen for seen in readers.seen if seen.started > times.recovered]
+    outage = record.outage
+    during = [seen for seen in readers.seen if outage.down_at < seen.started and seen.ended < outage.restarting_at]
+    after = [seen for seen in readers.seen if seen.started > outage.recovered_at]
     assert {seen.what for seen in during if seen.answer and seen.answer.status == 503} == {"search", "feedback"}
-    assert {seen.what for seen in after} == set(MIX)
+    assert {seen.what for seen in after if seen.answer and seen.answer.status == 200} == set(MIX)
