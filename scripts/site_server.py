@@ -80,8 +80,13 @@ class Server:
     def worker_pids(self) -> set[int]:
         """The master's child processes: gunicorn's workers. A changed set means a worker was replaced."""
         pids: set[int] = set()
-        for children in Path(f"/proc/{self.process.pid}/task").glob("*/children"):
-            pids.update(int(pid) for pid in children.read_text().split())
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()  # after "pid (command)": state, parent pid
+            except (OSError, IndexError):  # the process ended meanwhile
+                continue
+            if int(fields[1]) == self.process.pid:
+                pids.add(int(stat.parent.name))
         return pids
 
 
