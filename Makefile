@@ -7,7 +7,7 @@ TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key DJANGO_SECURE_SSL_REDIRECT=0 
 PYTEST_ARGS ?=
 PORT ?= 8000
 
-.PHONY: install run test lint typecheck migrations-check pytest test-browser bench load clean
+.PHONY: install run test lint typecheck migrations-check pytest test-browser bench load outage clean
 
 install: $(VENV)/.installed
 
@@ -41,10 +41,15 @@ test-browser: install
 	$(TEST_ENV) $(PY) -m pytest -m browser tests/browser $(PYTEST_ARGS)
 
 bench: install
-	$(PY) bench/run.py
+	$(PY) -m bench.run
 
+# Mixed load with wrk on a throwaway PostgreSQL (LOAD_SECONDS=10 for a quick run); see bench/load.py.
 load: install
-	bench/load.sh
+	$(PY) -m bench.load
+
+# The same load with PostgreSQL stopped for OUTAGE_SECONDS (20) in the middle.
+outage: install
+	$(PY) -m bench.load --outage
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache .mypy_cache .ruff_cache

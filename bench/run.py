@@ -1,6 +1,6 @@
 """Benchmark: gunicorn with production settings, driven by wrk, reported as ratios to /healthz.
 
-Usage: make bench  (PostgreSQL when DATABASE_URL is set, else a fresh SQLite file).
+Usage: make bench, or python -m bench.run  (PostgreSQL when DATABASE_URL is set, else a fresh SQLite file).
 Numbers from a shared machine are noisy, so every page is compared with the floor
 (/healthz, a bare Django view through the same middleware) measured in the same run.
 """
@@ -10,77 +10,37 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
-import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+from scripts.site_server import PYTHON, ROOT, gunicorn, prepare_site, production_env
+
 WRK_SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 TARGETS = {"advice page": 0.9, "home": 0.9, "search": 0.3}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def production_env(workdir: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SECRET_KEY="bench-only-" + os.urandom(16).hex(),
-        DJANGO_DEBUG="0",
-        DJANGO_SECURE_SSL_REDIRECT="0",
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-    )
+def bench_env(workdir: Path) -> dict[str, str]:
+    env = production_env()
     env.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
     return env
 
 
-def manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-
-
-def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    command = [
-        PYTHON,
-        "-m",
-        "gunicorn",
-        "careers_site.wsgi",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        "2",
-        "-k",
-        "sync",
-    ]
-    command += [
-        "--access-logfile",
-        "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
-        "--log-level",
-        "warning",
-    ]
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("gunicorn did not start within 30 seconds")
+GUNICORN_ARGS = (
+    "-k",
+    "sync",
+    "--access-logfile",
+    "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
+    "--log-level",
+    "warning",
+)
 
 
 def static_css_path() -> str:
+    """The hashed URL of the site's CSS, as pages link to it (after collectstatic)."""
     manifest = json.loads((ROOT / "staticfiles" / "staticfiles.json").read_text())
     return "/static/" + manifest["paths"]["css/site.css"]
 
@@ -142,27 +102,22 @@ def main() -> None:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk")
     workdir = Path(tempfile.mkdtemp(prefix="careers-bench-"))
-    env = production_env(workdir)
-    manage(env, "migrate", "--no-input")
-    manage(env, "load_content")
-    manage(env, "collectstatic", "--no-input")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = start_gunicorn(env, port)
+    env = bench_env(workdir)
+    prepare_site(env)
     try:
-        urls = {
-            "/healthz (floor)": "/healthz",
-            "static CSS": static_css_path(),
-            "home": "/",
-            "advice page": "/plan-your-career/micro-credentials/",
-            "search": "/search/?q=credits",
-        }
-        urls = {name: path for name, path in urls.items() if warm_up(base + path)}
-        results = {name: run_wrk(base + path) for name, path in urls.items()}
-        report(results, env, base)
+        with gunicorn(env, workers=2, args=GUNICORN_ARGS) as server:
+            base = server.base
+            urls = {
+                "/healthz (floor)": "/healthz",
+                "static CSS": static_css_path(),
+                "home": "/",
+                "advice page": "/plan-your-career/micro-credentials/",
+                "search": "/search/?q=credits",
+            }
+            urls = {name: path for name, path in urls.items() if warm_up(base + path)}
+            results = {name: run_wrk(base + path) for name, path in urls.items()}
+            report(results, env, base)
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
         shutil.rmtree(workdir, ignore_errors=True)
 
 

@@ -27,6 +27,9 @@ RATE_WINDOW_SECONDS = 10 * 60
 THANKS = "Thank you for your feedback. It helps us improve this page."
 TOO_MANY = "You have sent a lot of feedback in a short time. Please wait 10 minutes and try again."
 REFUSED = "Your feedback could not be sent. Please go back to the page and try again."
+UNAVAILABLE = (
+    "Your feedback was not sent because of a short technical problem on our side. Please try again in a few minutes."
+)
 CHOOSE_ANSWER = "Choose Yes or No to tell us whether the page was useful."
 CSV_HEADER = ["Date and time (NZ)", "Page", "Address", "Useful", "Comment"]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -15,6 +15,8 @@ from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 30
+# What a lost or refused database connection raises (psycopg's errors, as Django wraps them).
+DATABASE_DOWN = (OperationalError, InterfaceError)
 
 
 class DatabaseUnavailableMiddleware:
@@ -25,7 +27,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, OperationalError | InterfaceError):
+        if not isinstance(exception, DATABASE_DOWN):
             return None
         logger.warning("Database unavailable for %s: %s", request.path, exception)
         return service_unavailable(request)
@@ -33,7 +35,11 @@ class DatabaseUnavailableMiddleware:
 
 def service_unavailable(request: HttpRequest) -> HttpResponse:
     html = render_to_string("503.html", request=request)
-    response = HttpResponse(html, status=503)
+    return retry_later(HttpResponse(html, status=503))
+
+
+def retry_later(response: HttpResponse) -> HttpResponse:
+    """Mark a 503 as temporary: clients may try again after Retry-After, and nothing may keep it."""
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response

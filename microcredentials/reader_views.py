@@ -1,5 +1,7 @@
 """Thin views for readers' tools: search, the study-time calculator, page feedback and robots.txt."""
 
+import logging
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -10,8 +12,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from microcredentials import feedback
 from microcredentials.models import AdvicePage
+from microcredentials.outage import DATABASE_DOWN, retry_later
 from microcredentials.search import RESULTS_PER_PAGE, clean_query, find_pages, to_results
 from microcredentials.study_time import HOURS_PER_CREDIT, StudyTimeForm, calculate
+
+logger = logging.getLogger(__name__)
 
 
 @require_safe
@@ -56,6 +61,15 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 @csrf_protect
 @require_POST
 def page_feedback(request: HttpRequest, page_id: int) -> HttpResponse:
+    try:
+        return _page_feedback(request, page_id)
+    except DATABASE_DOWN as error:
+        # Say plainly that it was not sent (the general 503 page would promise nothing was lost).
+        logger.warning("Feedback not saved, the database is unavailable: %s", error)
+        return retry_later(_feedback_message(request, None, 503, feedback.UNAVAILABLE))
+
+
+def _page_feedback(request: HttpRequest, page_id: int) -> HttpResponse:
     page = AdvicePage.objects.live().select_related("topic").filter(pk=page_id).first()
     if page is None:
         return _feedback_message(request, None, 404, "That page does not exist, or is no longer published.")

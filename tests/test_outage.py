@@ -1,5 +1,6 @@
 """With the database unreachable: cached pages still serve, the rest get a friendly 503."""
 
+import datetime
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -7,8 +8,12 @@ from typing import Any
 import pytest
 from django.db import OperationalError, connection
 from django.test import Client
+from django.utils import timezone
 
-from microcredentials.models import AdvicePage
+from microcredentials.caching import CSRF_MARKER
+from microcredentials.feedback import UNAVAILABLE
+from microcredentials.models import AdvicePage, PageFeedback
+from tests.alert_helpers import general
 
 ADVICE_URL = "/plan-your-career/micro-credentials/"
 pytestmark = pytest.mark.django_db
@@ -29,6 +34,19 @@ def test_cached_pages_keep_being_served(client: Client, shipped_content: AdviceP
         response = client.get(ADVICE_URL)
     assert response.status_code == 200
     assert "<h1>Micro-credentials</h1>" in response.content.decode()
+
+
+def test_cached_pages_keep_the_site_alert_while_the_database_is_down(
+    client: Client, shipped_content: AdvicePage
+) -> None:
+    general("Our phone lines are busy today.", show_from=timezone.now() - datetime.timedelta(hours=1))
+    client.get(ADVICE_URL)
+    with database_down():
+        response = client.get(ADVICE_URL)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Our phone lines are busy today." in html
+    assert CSRF_MARKER not in html  # the token hole was filled too
 
 
 def test_uncached_pages_get_a_friendly_503_with_retry_after(client: Client, shipped_content: AdvicePage) -> None:
@@ -52,3 +70,19 @@ def test_the_site_recovers_when_the_database_returns(client: Client, shipped_con
     with database_down():
         assert client.get("/plan-your-career/").status_code == 503
     assert client.get("/plan-your-career/").status_code == 200
+
+
+def test_feedback_during_an_outage_says_it_was_not_sent(client: Client, shipped_content: AdvicePage) -> None:
+    url = f"/feedback/{shipped_content.pk}/"
+    with database_down():
+        as_json = client.post(url, {"useful": "yes"}, headers={"Accept": "application/json"})
+        as_form = client.post(url, {"useful": "no", "comment": "The fees are missing."})
+    assert as_json.status_code == as_form.status_code == 503
+    assert as_json.json() == {"message": UNAVAILABLE}
+    page = as_form.content.decode()
+    assert "<h1>Your feedback was not sent</h1>" in page and UNAVAILABLE in page
+    for response in (as_json, as_form):
+        assert response["Retry-After"] == "30"
+        assert "no-store" in response["Cache-Control"]
+        assert "Thank you" not in response.content.decode()
+    assert PageFeedback.objects.count() == 0
