@@ -41,6 +41,7 @@ CSRF_MARKER = "__csrf_token_hole__"
 ALERT_MARKER = "<!--site-alert-hole-->"
 PUBLIC_CACHE_CONTROL = f"public, max-age={settings.PUBLIC_CACHE_SECONDS}"
 GENERATION_KEY = "content-generation"
+STALE_IF_ERROR_SECONDS = 24 * 60 * 60
 
 # --- the content generation -------------------------------------------------
 
@@ -188,6 +189,9 @@ class PageCacheMiddleware:
         if entry is not None and entry.expires_at > now:
             return _response_from(entry)
         response = self.get_response(request)
+        if response.status_code == 503 and entry is not None:
+            # The database is unreachable (see outage.py): a page that is a little out of date beats an error.
+            return _response_from(entry)
         if getattr(response, "cache_public", False) and response.status_code == 200 and not response.cookies:
             entry = _store(key, response, now)
             _mark_public(response, entry)
@@ -207,7 +211,8 @@ def _store(key: str, response: HttpResponseBase, now: float) -> CachedPage:
         expires_at=now + lifetime,
         rendered_at=now,
     )
-    cache.set(key, entry, timeout=lifetime)
+    # Kept past its freshness so it can stand in while the database is down.
+    cache.set(key, entry, timeout=lifetime + STALE_IF_ERROR_SECONDS)
     return entry
 
 

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+import time_machine
 from django.db import OperationalError, connection
 from django.test import Client
 from django.utils import timezone
@@ -86,3 +87,14 @@ def test_feedback_during_an_outage_says_it_was_not_sent(client: Client, shipped_
         assert "no-store" in response["Cache-Control"]
         assert "Thank you" not in response.content.decode()
     assert PageFeedback.objects.count() == 0
+
+
+def test_an_expired_cached_page_stands_in_while_the_database_is_down(
+    client: Client, shipped_content: AdvicePage
+) -> None:
+    client.get(ADVICE_URL)
+    with time_machine.travel(datetime.timedelta(hours=2)), database_down():
+        response = client.get(ADVICE_URL)
+    assert response.status_code == 200
+    assert "<h1>Micro-credentials</h1>" in response.content.decode()
+    assert client.get(ADVICE_URL).status_code == 200  # and a fresh render once it is back
