@@ -6,7 +6,7 @@ from pathlib import Path
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.contrib.auth.models import User
-from playwright.sync_api import Page
+from playwright.sync_api import ConsoleMessage, Page
 
 from microcredentials.models import AdvicePage
 
@@ -39,6 +39,22 @@ def log_in(page: Page, user: User) -> None:
     page.get_by_label("Password").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/admin/")
+
+
+def watch_for_errors(page: Page) -> list[str]:
+    """From now on, collect the page's script errors and console errors (Content Security Policy violations are these).
+
+    "Failed to load resource" lines are left out: they are error statuses, which the tests check themselves.
+    """
+    errors: list[str] = []
+
+    def note(message: ConsoleMessage) -> None:
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            errors.append(message.text)
+
+    page.on("console", note)
+    page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
+    return errors
 
 
 def axe_violations(page: Page) -> list[str]:

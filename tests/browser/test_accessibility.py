@@ -1,4 +1,9 @@
-"""axe-core finds no WCAG 2.0, 2.1 or 2.2 level A or AA problems on any public page type."""
+"""axe-core finds no WCAG 2.0, 2.1 or 2.2 level A or AA problems on any public page type.
+
+The journeys check the rest of issue 6's list where they reach it (test_reader_tools.py): search results,
+an empty search, the calculator with an error, and the feedback box with an error and thanking in place.
+(axe runs as a script, so a page opened with JavaScript off is checked here, in a page with it on.)
+"""
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -26,4 +31,12 @@ def test_page_not_found(page: Page, site: Site) -> None:
     response = page.goto("/no-such-topic/no-such-page/")
     assert response is not None and response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    assert axe_violations(page) == []
+
+
+def test_feedback_thank_you_state_as_the_server_sends_it(page: Page, site: Site) -> None:
+    page.goto(f"{site.advice_path}?feedback=thanks#feedback")  # where a reader without JavaScript lands
+    feedback = page.locator("#feedback")
+    expect(feedback.get_by_role("heading", level=2)).to_have_text("Thank you for your feedback")
+    expect(feedback.get_by_role("status")).to_have_text("It helps us improve this page.")
     assert axe_violations(page) == []

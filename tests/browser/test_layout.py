@@ -14,6 +14,8 @@ def public_pages(site: Site) -> dict[str, str]:
         "home": "/",
         "topic": site.topic_path,
         "advice-page": site.advice_path,
+        "search-results": "/search/?q=credits",
+        "calculator": "/tools/study-time/?credits=0",
         "contact": "/contact/",
         "not-found": "/no-such-page/",
     }

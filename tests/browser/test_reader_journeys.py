@@ -62,18 +62,31 @@ def test_reader_goes_from_home_to_a_section_of_the_advice_page(page: Page, site:
     assert page.evaluate("document.querySelector(':target').textContent") == SECTION
 
 
-def test_printing_leaves_out_the_header_and_alert_and_shows_link_addresses(
+def test_printing_leaves_out_the_site_furniture_and_shows_link_addresses(
     page: Page, site: Site, live_closure: SiteAlert
 ) -> None:
     page.goto(site.advice_path)
-    expect(page.locator(".site-header")).to_be_visible()
-    expect(page.locator("[data-site-alert]")).to_be_visible()
+    furniture = {
+        "header": page.locator(".site-header"),
+        "search": page.get_by_role("search"),
+        "feedback": page.get_by_role("heading", name="Was this page useful?"),
+        "alert": page.locator("[data-site-alert]"),
+        "breadcrumbs": page.get_by_role("navigation", name="Breadcrumb"),
+        "footer": page.locator(".site-footer"),
+        "print button": page.get_by_role("button", name="Print this page"),
+    }
+    for part in furniture.values():
+        expect(part).to_be_visible()  # on screen; the Print button is shown by print.js
+    expect(page.get_by_text("To print this page, use your browser’s Print option")).to_be_hidden()
+    expect(page.get_by_text("Printed from")).to_be_hidden()
 
     page.emulate_media(media="print")
-    for hidden in (".site-header", ".skip-link", "[data-site-alert]", ".breadcrumbs", ".site-footer"):
-        expect(page.locator(hidden)).to_be_hidden()
+    for name, part in furniture.items():
+        expect(part, f"the {name} is left out of the printout").to_be_hidden()
+    expect(page.locator(".skip-link")).to_be_hidden()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page.locator(".advice__body")).to_be_visible()
+    expect(page.get_by_text("Printed from")).to_have_text(re.compile(rf"^Printed from https?://\S+{site.advice_path}$"))
     # Links in the body print their address after the link text.
     link = page.locator(".advice__body a[href^='http']").first
     href = link.get_attribute("href")

@@ -1,17 +1,19 @@
-"""Journeys 4 and 5: a content editor changes a page, and contact-centre staff post a closure notice."""
+"""Journeys 4 and 5: a content editor changes a page (and the editor keeps unsaved text and explains refused
+uploads), and contact-centre staff post a closure notice."""
 
 import datetime
+import re
 from collections.abc import Callable
 
 import pytest
 import time_machine
 from django.contrib.auth.models import User
 from django.utils import timezone
-from playwright.sync_api import ConsoleMessage, Page, expect
+from playwright.sync_api import Page, expect
 from pytest_playwright.pytest_playwright import CreateContextCallback
 
 from microcredentials.alerts import NZ_TIME
-from tests.browser.helpers import Site, log_in
+from tests.browser.helpers import Site, log_in, watch_for_errors
 
 pytestmark = pytest.mark.browser
 
@@ -91,13 +93,7 @@ def test_content_editor_previews_and_publishes_a_change_without_script_or_csp_vi
 ) -> None:
     reader = new_context().new_page()
     reader.goto(site.advice_path)  # the public page is now cached for readers
-    console: list[str] = []
-
-    def record(message: ConsoleMessage) -> None:
-        console.append(f"{message.type}: {message.text}")
-
-    page.on("console", record)
-    page.on("pageerror", lambda error: console.append(f"pageerror: {error}"))
+    errors = watch_for_errors(page)
     log_in(page, make_staff("erin", "Content editors"))
     page.get_by_role("link", name="Advice pages").click()
     page.get_by_role("link", name="Micro-credentials").click()
@@ -125,6 +121,79 @@ def test_content_editor_previews_and_publishes_a_change_without_script_or_csp_vi
         expect(viewer.locator(".advice__body strong", has_text="bold")).to_be_visible()
         assert "typedScriptRan" not in viewer.content()
         assert viewer.evaluate("window.typedScriptRan") is None
-    assert [line for line in console if "Content Security Policy" in line] == []
-    # The only errors are the 404s of the admin's /favicon.ico and the typed image's missing file.
-    assert [line for line in console if line.startswith(("error", "pageerror")) and "404" not in line] == []
+    # Chromium reports each Content Security Policy violation as a console error. (The 404s of the admin's
+    # /favicon.ico and of the typed image's missing file are left out by watch_for_errors.)
+    assert [error for error in errors if "Content Security Policy" in error] == []
+    assert errors == []
+
+
+# --- the editor's safety nets (static/js/admin-editor.js) ------------------------------------------
+
+
+def open_editor(page: Page, site: Site, make_staff: Callable[[str, str], User]) -> str:
+    """Log in as a content editor and open the micro-credentials page's editor; returns its path."""
+    log_in(page, make_staff("erin", "Content editors"))
+    change = f"/admin/microcredentials/advicepage/{site.page.pk}/change/"
+    page.goto(change)
+    expect(page.locator(".markdownx-preview h2").first).to_be_visible()
+    return change
+
+
+def test_unsaved_text_is_kept_in_the_browser_and_offered_back(
+    page: Page, site: Site, make_staff: Callable[[str, str], User]
+) -> None:
+    errors = watch_for_errors(page)
+    change = open_editor(page, site, make_staff)
+    key = f"careers-draft:advicepage:{site.page.pk}"
+    body = page.get_by_label("Body")
+    saved_body = body.input_value()
+    body.fill("## Start here\n\nUnsaved words <script>alert(1)</script>")
+    expect(page.locator(".markdownx-preview")).to_contain_text("Unsaved words")
+    assert "<script" not in page.locator(".markdownx-preview").inner_html()
+    page.wait_for_function(f"() => (localStorage.getItem('{key}') || '').includes('Unsaved words')")
+
+    # The editor leaves (or the session times out); on the next visit the kept text is offered back.
+    page.goto(change)
+    notice = page.locator("#draft-notice")
+    expect(notice).to_be_visible()
+    expect(body).to_have_value(saved_body)
+    notice.get_by_role("button", name="Restore my unsaved changes").click()
+    expect(body).to_have_value(re.compile("Unsaved words"))
+    expect(notice).to_have_text("Your unsaved changes are back in the form. Save the page to keep them.")
+    expect(notice).to_be_focused()
+
+    # A successful save forgets the kept copy.
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert page.evaluate(f"() => localStorage.getItem('{key}')") is None
+    site.page.refresh_from_db()
+    assert "Unsaved words" in site.page.body
+    page.goto(change)
+    expect(page.locator(".markdownx-preview")).to_contain_text("Unsaved words")
+    expect(notice).to_be_hidden()
+    assert errors == []
+
+
+DROP_AN_SVG = """() => {
+    const editor = document.querySelector('#id_body');
+    editor.focus();
+    editor.selectionStart = editor.selectionEnd = editor.value.length;
+    const files = new DataTransfer();
+    files.items.add(new File(['<svg xmlns="http://www.w3.org/2000/svg"></svg>'], 'logo.svg', {type: 'image/svg+xml'}));
+    editor.dispatchEvent(new DragEvent('drop', {dataTransfer: files, bubbles: true, cancelable: true}));
+}"""
+
+
+def test_a_refused_upload_shows_its_reason(page: Page, site: Site, make_staff: Callable[[str, str], User]) -> None:
+    errors = watch_for_errors(page)
+    open_editor(page, site, make_staff)
+    body = page.get_by_label("Body")
+    saved_body = body.input_value()
+    page.evaluate(DROP_AN_SVG)
+    expect(page.get_by_role("alert").filter(has_text="JPEG")).to_have_text(
+        "This file is not a JPEG, PNG or WebP image. Upload a photo or graphic saved in one of those formats."
+    )
+    # markdownx's own "Invalid response" marker is taken back out of the text.
+    expect(body).to_have_value(saved_body)
+    # markdownx logs the refusal to the console itself ("Invalid response {image: [...]}"); nothing else.
+    assert [error for error in errors if not error.startswith("Invalid response")] == []
