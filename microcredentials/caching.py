@@ -42,6 +42,8 @@ ALERT_MARKER = "<!--site-alert-hole-->"
 PUBLIC_CACHE_CONTROL = f"public, max-age={settings.PUBLIC_CACHE_SECONDS}"
 GENERATION_KEY = "content-generation"
 STALE_IF_ERROR_SECONDS = 24 * 60 * 60
+# Part of every page key: change it when CachedPage changes, so a release never unpickles an older shape.
+CACHED_PAGE_FORMAT = 2
 
 # --- the content generation -------------------------------------------------
 
@@ -123,6 +125,8 @@ class CachedPage:
     content_type: str
     expires_at: float
     rendered_at: float
+    etag_basis: str  # a hash of the body, worked out once when stored
+    last_modified: str
 
 
 def cache_public_page(view: Callable[..., HttpResponse] | None = None, *, to_the_minute: bool = False) -> Any:
@@ -153,7 +157,7 @@ def _is_cacheable_request(request: HttpRequest) -> bool:
 
 def _page_key(request: HttpRequest) -> str:
     path_hash = hashlib.sha256(request.path.encode()).hexdigest()
-    return f"page:{content_generation()}:{path_hash}"
+    return f"page:v{CACHED_PAGE_FORMAT}:{content_generation()}:{path_hash}"
 
 
 def _next_scheduled_change() -> float | None:
@@ -205,11 +209,14 @@ def _store(key: str, response: HttpResponseBase, now: float) -> CachedPage:
     next_change = _next_scheduled_change()
     if next_change is not None:
         lifetime = min(lifetime, max(int(next_change - now), 1))
+    body: bytes = response.content  # type: ignore[attr-defined]
     entry = CachedPage(
-        body=response.content,  # type: ignore[attr-defined]
+        body=body,
         content_type=response["Content-Type"],
         expires_at=now + lifetime,
         rendered_at=now,
+        etag_basis=hashlib.sha256(body).hexdigest()[:32],
+        last_modified=http_date(now),
     )
     # Kept past its freshness so it can stand in while the database is down.
     cache.set(key, entry, timeout=lifetime + STALE_IF_ERROR_SECONDS)
@@ -225,8 +232,8 @@ def _response_from(entry: CachedPage) -> HttpResponse:
 def _mark_public(response: HttpResponseBase, entry: CachedPage) -> None:
     response["Cache-Control"] = PUBLIC_CACHE_CONTROL
     patch_vary_headers(response, ["Cookie"])
-    response["Last-Modified"] = http_date(entry.rendered_at)
-    response.etag_basis = hashlib.sha256(entry.body).hexdigest()[:32]  # type: ignore[attr-defined]
+    response["Last-Modified"] = entry.last_modified
+    response.etag_basis = entry.etag_basis  # type: ignore[attr-defined]
 
 
 # --- filling the holes ------------------------------------------------------
