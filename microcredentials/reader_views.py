@@ -47,7 +47,8 @@ def study_time(request: HttpRequest) -> HttpResponse:
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
-        f"Disallow: /{settings.ADMIN_PATH}",
+        # The conventional path only: a custom DJANGO_ADMIN_PATH is not advertised to the world here.
+        "Disallow: /admin/",
         "Disallow: /search/",
         "Disallow: /feedback/",
         "",
