@@ -12,7 +12,6 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import DatabaseError
 from django.db.models import Q
 from django.http import HttpRequest
@@ -21,7 +20,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from microcredentials.caching import content_generation
+from microcredentials.caching import content_generation, generation_get, generation_set
 from microcredentials.models import SiteAlert
 from microcredentials.rendering import sanitise_link_text
 
@@ -214,12 +213,12 @@ def _alerts_not_over(now: datetime.datetime) -> list[SiteAlert]:
     decided afresh for every request, so the list never needs a timed expiry.
     """
     key = f"alerts-not-over:{content_generation()}"
-    alerts: list[SiteAlert] | None = cache.get(key)
+    alerts: list[SiteAlert] | None = generation_get(key)
     if alerts is None:
         not_ended = Q(show_until__isnull=True) | Q(show_until__gt=now)
         not_reopened = Q(kind=SiteAlert.Kind.GENERAL) | Q(reopens_at__gt=now)
         alerts = list(SiteAlert.objects.filter(not_ended & not_reopened))
-        cache.set(key, alerts, timeout=None)
+        generation_set(key, alerts, timeout=None)
     return alerts
 
 
@@ -247,8 +246,8 @@ def site_alert_html(request: HttpRequest) -> str:
         return ""
     path = request.get_full_path()
     key = f"alert-html:{shown.key}:{now:%Y%m%d%H%M}:{hashlib.sha256(path.encode()).hexdigest()[:16]}"
-    html: str | None = cache.get(key)
+    html: str | None = generation_get(key)  # the key names everything the HTML depends on
     if html is None:
         html = render_to_string("includes/site_alert.html", {"alert": shown, "next_path": path}, request=request)
-        cache.set(key, html, timeout=60)
+        generation_set(key, html, timeout=60)
     return html

@@ -116,6 +116,35 @@ def connect_invalidation_signals() -> None:
     )
 
 
+# --- values under generation-bearing keys -----------------------------------
+
+# What this process has already read from the shared cache under keys that include the
+# content generation. Such a key's value never changes (a change makes a new generation,
+# hence new keys), so the process can keep it and skip the cache round trip.
+_seen_in_process: dict[str, Any] = {}
+MAX_SEEN_IN_PROCESS = 256
+
+
+def generation_get(key: str) -> Any:
+    value = _seen_in_process.get(key)
+    if value is None:
+        value = cache.get(key)
+        if value is not None:
+            _remember(key, value)
+    return value
+
+
+def generation_set(key: str, value: Any, timeout: float | None) -> None:
+    cache.set(key, value, timeout=timeout)
+    _remember(key, value)
+
+
+def _remember(key: str, value: Any) -> None:
+    if len(_seen_in_process) >= MAX_SEEN_IN_PROCESS:
+        _seen_in_process.clear()  # old generations' keys are never asked for again
+    _seen_in_process[key] = value
+
+
 # --- the page cache ---------------------------------------------------------
 
 
@@ -166,7 +195,7 @@ def _next_scheduled_change() -> float | None:
 
     key = f"schedule:{content_generation()}"
     found = cache.get(key)
-    if found is None:
+    if found is None or 0 < found <= time.time():  # unknown, or that page has gone live since
         upcoming = (
             AdvicePage.objects.filter(status=AdvicePage.Status.PUBLISHED, publish_at__gt=timezone.now())
             .order_by("publish_at")
@@ -189,7 +218,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         key = _page_key(request)
         now = time.time()
-        entry: CachedPage | None = cache.get(key)
+        entry: CachedPage | None = generation_get(key)
         if entry is not None and entry.expires_at > now:
             return _response_from(entry)
         response = self.get_response(request)
@@ -219,7 +248,7 @@ def _store(key: str, response: HttpResponseBase, now: float) -> CachedPage:
         last_modified=http_date(now),
     )
     # Kept past its freshness so it can stand in while the database is down.
-    cache.set(key, entry, timeout=lifetime + STALE_IF_ERROR_SECONDS)
+    generation_set(key, entry, timeout=lifetime + STALE_IF_ERROR_SECONDS)
     return entry
 
 
