@@ -149,12 +149,14 @@ def test_force_overwrites_a_page_edited_in_the_admin(content: Path) -> None:
     page = AdvicePage.objects.get(slug="micro-credentials")
     page.summary = "An editor's better summary."
     page.save()
+    version_before = page.version
     edit(content / PAGE, "Prices vary from course to course.", "Prices differ between courses.")
     out, err = load(content, "--force")
     assert (out, err) == (f"Updated page {content / PAGE}.\n", "")
     page.refresh_from_db()
     assert page.summary.startswith("Micro-credentials are short, focused courses")
     assert "Prices differ between courses." in page.body
+    assert page.version == version_before + 1, "an editor's open form must now meet a conflict"
 
 
 def test_an_admin_edit_is_kept_when_the_file_has_not_changed(content: Path) -> None:

@@ -81,4 +81,7 @@ class Command(BaseCommand):
         for key, value in data.fields.items():
             setattr(page, key, value)
         page.loaded_source_hash = text_hash(page_to_text(page))
+        if page.pk:
+            # A new version, so an editor with the old text open gets a conflict instead of overwriting this load.
+            page.version += 1
         page.save()
