@@ -110,6 +110,8 @@ def main() -> None:
             urls = {
                 "/healthz (floor)": "/healthz",
                 "static CSS": static_css_path(),
+                # A plain view through every middleware, URL routing included: for comparison only.
+                "bare view (robots)": "/robots.txt",
                 "home": "/",
                 "advice page": "/plan-your-career/micro-credentials/",
                 "search": "/search/?q=credits",
