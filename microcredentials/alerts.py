@@ -52,25 +52,8 @@ class DisplayedAlert:
     is_closure: bool
 
 
-def _live_filter(now: datetime.datetime) -> Q:
-    shown = Q(show_from__lte=now) & (Q(show_until__isnull=True) | Q(show_until__gt=now))
-    # A closure stops the moment the centre reopens, whatever show_until says.
-    not_reopened = Q(kind=SiteAlert.Kind.GENERAL) | Q(reopens_at__gt=now)
-    return shown & not_reopened
-
-
-def live_alert(now: datetime.datetime) -> SiteAlert | None:
-    """The one alert to show at `now`, or None, in a single query.
-
-    Live means show_from <= now < show_until (no show_until: until someone ends it),
-    and, for a closure, now < reopens_at. Of the live alerts the most urgent level
-    wins, then the most recently started, then the most recently created.
-    """
-    return SiteAlert.objects.filter(_live_filter(now)).order_by("-level", "-show_from", "-pk").first()
-
-
 def alert_status(alert: SiteAlert, now: datetime.datetime) -> str:
-    """For the admin list: "Live", "Scheduled" or "Expired", by the same rule as live_alert."""
+    """ "Live", "Scheduled" or "Expired": the rule live_alert and the admin list both use."""
     if alert.show_from > now:
         return "Scheduled"
     ended = alert.show_until is not None and alert.show_until <= now
@@ -222,8 +205,15 @@ def _alerts_not_over(now: datetime.datetime) -> list[SiteAlert]:
     return alerts
 
 
-def cached_live_alert(now: datetime.datetime) -> SiteAlert | None:
-    """The same choice as live_alert(now), made from the cached list without a query."""
+def live_alert(now: datetime.datetime) -> SiteAlert | None:
+    """The one alert to show at `now`, or None.
+
+    Live means show_from <= now < show_until (no show_until: until someone ends it),
+    and, for a closure, now < reopens_at (alert_status holds the rule). Of the live
+    alerts the most urgent level wins, then the most recently started, then the most
+    recently created. Chosen from the cached list of alerts not over yet, so it costs
+    one query per content change, not one per request.
+    """
     live = [alert for alert in _alerts_not_over(now) if alert_status(alert, now) == "Live"]
     return max(live, key=lambda alert: (alert.level, alert.show_from, alert.pk), default=None)
 
@@ -237,7 +227,7 @@ def site_alert_html(request: HttpRequest) -> str:
     """
     now = timezone.now()
     try:
-        alert = cached_live_alert(now)
+        alert = live_alert(now)
     except DatabaseError as error:
         logger.warning("Site alert left out: the database could not be read (%s).", error)
         return ""

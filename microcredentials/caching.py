@@ -153,7 +153,6 @@ class CachedPage:
     body: bytes
     content_type: str
     expires_at: float
-    rendered_at: float
     etag_basis: str  # a hash of the body, worked out once when stored
     last_modified: str
 
@@ -243,7 +242,6 @@ def _store(key: str, response: HttpResponseBase, now: float) -> CachedPage:
         body=body,
         content_type=response["Content-Type"],
         expires_at=now + lifetime,
-        rendered_at=now,
         etag_basis=hashlib.sha256(body).hexdigest()[:32],
         last_modified=http_date(now),
     )

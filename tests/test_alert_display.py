@@ -72,10 +72,18 @@ def test_at_the_same_level_the_most_recently_started_wins(weekend_closure: SiteA
     assert live_alert(FRIDAY_MORNING) == newer
 
 
-def test_live_alert_is_one_query(weekend_closure: SiteAlert, django_assert_num_queries: DjangoAssertNumQueries) -> None:
+def test_live_alert_costs_one_query_per_content_change(
+    weekend_closure: SiteAlert, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     general("Another", nz(2023, 11, 1))
     with django_assert_num_queries(1):
-        live_alert(FRIDAY_MORNING)
+        assert live_alert(FRIDAY_MORNING) == weekend_closure
+    with django_assert_num_queries(0):
+        assert live_alert(FRIDAY_MORNING) == weekend_closure
+    weekend_closure.level = SiteAlert.Level.WARNING
+    weekend_closure.save()
+    with django_assert_num_queries(1):
+        assert live_alert(FRIDAY_MORNING).level == SiteAlert.Level.WARNING  # type: ignore[union-attr]
 
 
 # --- Display on pages ------------------------------------------------------------------------
