@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
-from microcredentials.models import AdvicePage
+from microcredentials.models import AdvicePage, ContactDetails
 from tests.alert_helpers import closure, general, nz
 
 ADVICE_URL = "/plan-your-career/micro-credentials/"
@@ -159,3 +159,11 @@ def test_alert_wording_moves_from_today_to_the_weekday_at_nz_midnight(
         assert "is now closed until 8.30am Monday 25 September" in client.get(ADVICE_URL).content.decode()
     with time_machine.travel(nz(2023, 9, 25, 8, 31), tick=False):
         assert "site-alert" not in client.get(ADVICE_URL).content.decode()
+
+
+def test_editing_contact_details_shows_at_once_on_the_cached_contact_page(client: Client) -> None:
+    assert client.get("/contact/").status_code == 200  # now cached
+    details = ContactDetails.objects.get()
+    details.phone = "0800 999 000"
+    details.save()
+    assert "0800 999 000" in client.get("/contact/").content.decode()
