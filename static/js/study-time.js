@@ -65,6 +65,10 @@
     timer = window.setTimeout(update, 400);
   });
 
+  // On a slow connection the reader may have typed before this file arrived: work out what they typed.
+  function typedSinceServed(input) { return input.value !== input.defaultValue; }
+  if (typedSinceServed(form.elements.credits) || typedSinceServed(form.elements.hours)) { update(); }
+
   var summary = document.querySelector("[data-error-summary]");
   if (summary) { summary.focus(); }
 }());

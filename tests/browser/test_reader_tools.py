@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 from pytest_playwright.pytest_playwright import CreateContextCallback
 
 from microcredentials.models import PageFeedback
@@ -67,6 +67,24 @@ def test_calculator_is_linked_from_the_advice_page_and_updates_as_you_type(page:
     page.get_by_label(re.compile("Hours a week")).fill("61")
     expect(output).to_have_text("Enter credits from 1 to 360 and hours from 1 to 60 to see an estimate.")
     assert errors == []
+
+
+def test_calculator_works_out_what_was_typed_before_its_script_arrived(page: Page, site: Site) -> None:
+    held_back: list[Route] = []
+    page.route(
+        "**/js/study-time*.js", lambda route: held_back.append(route)
+    )  # a slow connection: the script is still on its way
+    page.goto("/tools/study-time/", wait_until="commit")
+    page.get_by_label("Credits").fill("15")
+    page.get_by_label(re.compile("Hours a week")).fill("6")
+    for _ in range(50):  # the request reaches the route handler between calls, so give it a moment
+        if held_back:
+            break
+        page.wait_for_timeout(100)
+    output = page.locator("#study-time-output")
+    expect(output).to_contain_text("Enter the credits and the hours you can study")  # nothing has worked it out yet
+    held_back[0].continue_()
+    expect(output).to_contain_text(WORKING)
 
 
 def test_calculator_works_without_javascript(new_context: CreateContextCallback, site: Site) -> None:
