@@ -19,7 +19,8 @@ from scripts.site_server import Server, gunicorn, prepare_site, production_env
 
 ADVICE_PATH = "/plan-your-career/micro-credentials/"
 ADVICE_HEADING = "<h1>Micro-credentials</h1>"
-UNCACHED_PATH = "/search/?q=credits"  # a query string: never served from the page cache
+# Any query string other than a search's keeps a page out of the page cache, so this always needs the database.
+UNCACHED_PATH = ADVICE_PATH + "?utm_source=check"
 FRIENDLY_503 = "Sorry, this page is not available right now"
 FEEDBACK_NOT_SENT = "Your feedback was not sent"
 # Production's gunicorn.conf.py, on the loopback, without the access log (thousands of lines a second), and

@@ -1,6 +1,6 @@
 -- A mixed load for bench/load.py: wrk -s bench/load.lua URL -- ADVICE STATIC FEEDBACK COOKIE TOKEN
 --
--- Each connection cycles through a mix of advice page, home, search, a static file and now
+-- Each connection cycles through a mix of advice page, home, a new search, a static file and now
 -- and then a feedback POST (with the CSRF cookie and token bench/load.py fetched first, and
 -- a client address of its own in X-Forwarded-For, as readers behind a load balancer have).
 -- Every answer is tallied per second by what it is (its Content-Type) and its status, and
@@ -26,7 +26,6 @@ function init(args)
   local advice, static = args[1], args[2]
   prepared.advice = wrk.format("GET", advice)
   prepared.home = wrk.format("GET", "/")
-  prepared.search = wrk.format("GET", "/search/?q=credits")
   prepared.static = wrk.format("GET", static)
   feedback.path = args[3]
   feedback.headers = {
@@ -49,6 +48,10 @@ function request()
   local what = mix[sent % #mix + 1]
   if what == "feedback" then
     return feedback_request()
+  end
+  if what == "search" then
+    -- A search no one has made before, so it always reaches the database (a repeated one would be cached).
+    return wrk.format("GET", string.format("/search/?q=credits&fresh=%d-%d", thread_number, sent))
   end
   return prepared[what]
 end

@@ -5,7 +5,7 @@ Usage: make load (or python -m bench.load), and make outage (python -m bench.loa
 It starts a throwaway PostgreSQL 15 cluster, loads the shipped content, collects the static
 files, starts gunicorn with gunicorn.conf.py (2 workers, plain HTTP on 127.0.0.1, see
 live_site.GUNICORN_ARGS for what differs) and runs wrk with bench/load.lua: a mix of advice
-page, home, search, the CSS file and now and then a feedback POST. It prints throughput,
+page, home, a new search, the CSS file and now and then a feedback POST. It prints throughput,
 latency percentiles and answers per status, and exits 1 unless no request failed, every answer
 was expected, no worker was replaced and every accepted feedback is in the database.
 

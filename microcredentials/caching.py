@@ -12,9 +12,10 @@ How it stays right:
   way out by `PerRequestFragmentsMiddleware`: the CSRF token (the `csrf_token`
   context variable is a marker, see context_processors.py) and the site alert
   (its own short-lived cache, reworded each minute, hidden per visitor's cookie).
-- Only anonymous GETs without a query string and without cookies other than the
-  CSRF and alert-dismissal cookies are served from the cache; staff, sessions and
-  messages always get a fresh render.
+- Only anonymous GETs without cookies other than the CSRF and alert-dismissal
+  cookies are served from the cache; staff, sessions and messages always get a
+  fresh render. A query string bypasses the cache, except on the paths in
+  QUERY_KEYED_PATHS, which are cached per query.
 """
 
 import functools
@@ -42,6 +43,11 @@ ALERT_MARKER = "<!--site-alert-hole-->"
 PUBLIC_CACHE_CONTROL = f"public, max-age={settings.PUBLIC_CACHE_SECONDS}"
 GENERATION_KEY = "content-generation"
 STALE_IF_ERROR_SECONDS = 24 * 60 * 60
+# Pages that depend on their query string, cached per query: readers make the same searches again and
+# again. So that a flood of made-up queries cannot fill the cache for long, or push the site's pages out
+# of each process's memo, these copies last no longer than a browser may keep them, are not kept to
+# stand in during an outage, and are not memoised in the process.
+QUERY_KEYED_PATHS = frozenset({"/search/"})
 # Part of every page key: change it when CachedPage changes, so a release never unpickles an older shape.
 CACHED_PAGE_FORMAT = 2
 
@@ -177,15 +183,17 @@ def cache_public_page(view: Callable[..., HttpResponse] | None = None, *, to_the
 
 
 def _is_cacheable_request(request: HttpRequest) -> bool:
-    if request.method not in ("GET", "HEAD") or request.META.get("QUERY_STRING"):
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if request.META.get("QUERY_STRING") and request.path not in QUERY_KEYED_PATHS:
         return False
     allowed_cookies = {settings.CSRF_COOKIE_NAME, settings.ALERT_DISMISS_COOKIE}
     return set(request.COOKIES) <= allowed_cookies
 
 
 def _page_key(request: HttpRequest) -> str:
-    path_hash = hashlib.sha256(request.path.encode()).hexdigest()
-    return f"page:v{CACHED_PAGE_FORMAT}:{content_generation()}:{path_hash}"
+    address_hash = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"page:v{CACHED_PAGE_FORMAT}:{content_generation()}:{address_hash}"
 
 
 def _next_scheduled_change() -> float | None:
@@ -217,7 +225,8 @@ class PageCacheMiddleware:
             return self.get_response(request)
         key = _page_key(request)
         now = time.time()
-        entry: CachedPage | None = generation_get(key)
+        per_query = request.path in QUERY_KEYED_PATHS
+        entry: CachedPage | None = cache.get(key) if per_query else generation_get(key)
         if entry is not None and entry.expires_at > now:
             return _response_from(entry)
         response = self.get_response(request)
@@ -225,13 +234,13 @@ class PageCacheMiddleware:
             # The database is unreachable (see outage.py): a page that is a little out of date beats an error.
             return _response_from(entry)
         if getattr(response, "cache_public", False) and response.status_code == 200 and not response.cookies:
-            entry = _store(key, response, now)
+            entry = _store(key, response, now, per_query)
             _mark_public(response, entry)
         return response
 
 
-def _store(key: str, response: HttpResponseBase, now: float) -> CachedPage:
-    lifetime = settings.PUBLIC_CACHE_SECONDS * 10
+def _store(key: str, response: HttpResponseBase, now: float, per_query: bool) -> CachedPage:
+    lifetime = settings.PUBLIC_CACHE_SECONDS * (1 if per_query else 10)
     if getattr(response, "cache_to_the_minute", False):
         lifetime = 60 - int(now) % 60
     next_change = _next_scheduled_change()
@@ -245,8 +254,10 @@ def _store(key: str, response: HttpResponseBase, now: float) -> CachedPage:
         etag_basis=hashlib.sha256(body).hexdigest()[:32],
         last_modified=http_date(now),
     )
-    # Kept past its freshness so it can stand in while the database is down.
-    generation_set(key, entry, timeout=lifetime + STALE_IF_ERROR_SECONDS)
+    if per_query:
+        cache.set(key, entry, timeout=lifetime)
+    else:  # kept past its freshness, so it can stand in while the database is down
+        generation_set(key, entry, timeout=lifetime + STALE_IF_ERROR_SECONDS)
     return entry
 
 

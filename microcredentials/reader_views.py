@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
 from microcredentials import feedback
+from microcredentials.caching import cache_public_page
 from microcredentials.models import AdvicePage
 from microcredentials.outage import DATABASE_DOWN, retry_later
 from microcredentials.search import RESULTS_PER_PAGE, clean_query, find_pages, to_results
@@ -20,6 +21,7 @@ logger = logging.getLogger(__name__)
 
 
 @require_safe
+@cache_public_page
 def search(request: HttpRequest) -> HttpResponse:
     query = clean_query(request.GET.get("q", ""))
     context: dict[str, object] = {"query": query}

@@ -14,6 +14,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from microcredentials.models import AdvicePage, ContactDetails
 from tests.alert_helpers import closure, general, nz
+from tests.outage_helpers import database_down
 
 ADVICE_URL = "/plan-your-career/micro-credentials/"
 PUBLIC_URLS = ["/", "/plan-your-career/", ADVICE_URL]
@@ -167,3 +168,52 @@ def test_editing_contact_details_shows_at_once_on_the_cached_contact_page(client
     details.phone = "0800 999 000"
     details.save()
     assert "0800 999 000" in client.get("/contact/").content.decode()
+
+
+# --- searches, cached per query -----------------------------------------------------------------
+
+
+def test_a_repeated_search_costs_no_queries_and_is_public_for_a_minute(
+    client: Client, shipped_content: AdvicePage, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    first = client.get("/search/?q=credits")
+    with django_assert_num_queries(0):
+        second = client.get("/search/?q=credits")
+    assert second.content == first.content
+    assert "Micro-credentials" in second.content.decode()
+    assert second["Cache-Control"] == "public, max-age=60"
+    assert second["ETag"]
+
+
+def test_each_search_is_cached_under_its_own_query(client: Client, shipped_content: AdvicePage) -> None:
+    assert "Micro-credentials" in client.get("/search/?q=credits").content.decode()
+    nothing = client.get("/search/?q=zebrafish").content.decode()
+    assert "Micro-credentials" not in nothing
+    assert "zebrafish" in nothing
+
+
+def test_a_cached_search_finds_an_edited_page_at_once(client: Client, shipped_content: AdvicePage) -> None:
+    assert "Micro-credentials" not in client.get("/search/?q=zebrafish").content.decode()
+    shipped_content.summary = "Short courses, even in zebrafish care."
+    shipped_content.save()
+    assert "Micro-credentials" in client.get("/search/?q=zebrafish").content.decode()
+
+
+def test_a_scheduled_page_turns_up_in_a_cached_search_on_time(
+    client: Client, make_page: Callable[..., AdvicePage]
+) -> None:
+    go_live = timezone.now() + datetime.timedelta(minutes=30)
+    make_page(slug="scheduled", title="Zebrafish care courses", publish_at=go_live)
+    with time_machine.travel(go_live - datetime.timedelta(seconds=10), tick=False):
+        assert "Zebrafish care courses" not in client.get("/search/?q=zebrafish").content.decode()
+    with time_machine.travel(go_live + datetime.timedelta(seconds=1), tick=False):
+        assert "Zebrafish care courses" in client.get("/search/?q=zebrafish").content.decode()
+
+
+def test_a_cached_search_does_not_outlive_its_minute_even_in_an_outage(
+    client: Client, shipped_content: AdvicePage
+) -> None:
+    # Copies per query are not kept to stand in during an outage: endless made-up queries must not pile up.
+    client.get("/search/?q=credits")
+    with time_machine.travel(datetime.timedelta(minutes=2)), database_down():
+        assert client.get("/search/?q=credits").status_code == 503

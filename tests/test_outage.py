@@ -1,13 +1,9 @@
 """With the database unreachable: cached pages still serve, the rest get a friendly 503."""
 
 import datetime
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any
 
 import pytest
 import time_machine
-from django.db import OperationalError, connection
 from django.test import Client
 from django.utils import timezone
 
@@ -15,18 +11,10 @@ from microcredentials.caching import CSRF_MARKER
 from microcredentials.feedback import UNAVAILABLE
 from microcredentials.models import AdvicePage, PageFeedback
 from tests.alert_helpers import general
+from tests.outage_helpers import database_down
 
 ADVICE_URL = "/plan-your-career/micro-credentials/"
 pytestmark = pytest.mark.django_db
-
-
-@contextmanager
-def database_down() -> Iterator[None]:
-    def refuse(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
-        raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
-
-    with connection.execute_wrapper(refuse):
-        yield
 
 
 def test_cached_pages_keep_being_served(client: Client, shipped_content: AdvicePage) -> None:

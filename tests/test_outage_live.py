@@ -37,13 +37,13 @@ from scripts.site_server import ROOT
 OUTAGE_SECONDS = 20
 RECOVERY_LIMIT_SECONDS = 5
 READERS = 4
-MIX = ("advice", "home", "search", "static", "advice", "feedback")
+MIX = ("advice", "home", "uncached", "static", "advice", "feedback")
 # With the database down: what each kind of request must get (status, wording, Retry-After).
 DURING_OUTAGE = {
     "advice": (200, "", False),
     "home": (200, "", False),
     "static": (200, "", False),
-    "search": (503, FRIENDLY_503, True),
+    "uncached": (503, FRIENDLY_503, True),
     "feedback": (503, FEEDBACK_NOT_SENT, True),
 }
 
@@ -73,7 +73,7 @@ class Readers:
     """A few readers in threads, each going round MIX with a short pause, until stopped."""
 
     def __init__(self, site: LiveSite, form: FeedbackForm) -> None:
-        self.paths = {"advice": ADVICE_PATH, "home": "/", "search": UNCACHED_PATH, "static": static_path(site.base)}
+        self.paths = {"advice": ADVICE_PATH, "home": "/", "uncached": UNCACHED_PATH, "static": static_path(site.base)}
         self.site, self.form = site, form
         self.seen: list[Observed] = []
         self.stopping = threading.Event()
@@ -165,5 +165,5 @@ def test_the_site_rides_out_a_database_outage(site: LiveSite) -> None:
     outage = record.outage
     during = [seen for seen in readers.seen if outage.down_at < seen.started and seen.ended < outage.restarting_at]
     after = [seen for seen in readers.seen if seen.started > outage.recovered_at]
-    assert {seen.what for seen in during if seen.answer and seen.answer.status == 503} == {"search", "feedback"}
+    assert {seen.what for seen in during if seen.answer and seen.answer.status == 503} == {"uncached", "feedback"}
     assert {seen.what for seen in after if seen.answer and seen.answer.status == 200} == set(MIX)
