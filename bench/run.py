@@ -20,6 +20,8 @@ from scripts.site_server import PYTHON, ROOT, gunicorn, prepare_site, production
 
 WRK_SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
+ADVICE_PAGE = "/plan-your-career/micro-credentials/"
+SEARCH = "/search/?q=credits"
 TARGETS = {"advice page": 0.9, "home": 0.9, "search": 0.3}
 
 
@@ -29,9 +31,20 @@ def bench_env(workdir: Path) -> dict[str, str]:
     return env
 
 
+# The production config, named explicitly (gunicorn reads ./gunicorn.conf.py anyway), with:
+# - sync workers and one thread, as the issue measures (the config's 2 threads would turn "sync"
+#   into gthread);
+# - no worker recycling: at these rates max_requests restarts each worker every second or so,
+#   and the benchmark would measure restarts, not pages.
 GUNICORN_ARGS = (
-    "-k",
+    "--config",
+    "gunicorn.conf.py",
+    "--worker-class",
     "sync",
+    "--threads",
+    "1",
+    "--max-requests",
+    "0",
     "--access-logfile",
     "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
     "--log-level",
@@ -55,9 +68,20 @@ def warm_up(url: str) -> bool:
     return True
 
 
-def run_wrk(url: str) -> dict[str, float]:
+def csrf_cookie(url: str) -> str:
+    """The `csrftoken=...` pair a first visit to `url` sets, as a returning reader's browser sends it back."""
+    with urllib.request.urlopen(url) as response:
+        for header in response.headers.get_all("Set-Cookie") or []:
+            if header.startswith("csrftoken="):
+                return header.split(";", 1)[0]
+    raise RuntimeError(f"{url} set no CSRF cookie")
+
+
+def run_wrk(url: str, cookie: str = "", script: str = "") -> dict[str, float]:
+    options = ["--header", f"Cookie: {cookie}"] if cookie else []
+    options += ["--script", str(ROOT / "bench" / script)] if script else []
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{WRK_SECONDS}s", "--latency", "--timeout", "5s", url],
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{WRK_SECONDS}s", "--latency", "--timeout", "5s", *options, url],
         capture_output=True,
         text=True,
         check=True,
@@ -113,11 +137,17 @@ def main() -> None:
                 # A plain view through every middleware, URL routing included: for comparison only.
                 "bare view (robots)": "/robots.txt",
                 "home": "/",
-                "advice page": "/plan-your-career/micro-credentials/",
-                "search": "/search/?q=credits",
+                "advice page": ADVICE_PAGE,
+                "search": SEARCH,
             }
             urls = {name: path for name, path in urls.items() if warm_up(base + path)}
             results = {name: run_wrk(base + path) for name, path in urls.items()}
+            # A first visit gets a new CSRF secret and cookie (wrk keeps no cookies); a reader moving
+            # between pages sends the cookie back, so only the per-response token mask is made.
+            returning = csrf_cookie(base + ADVICE_PAGE)
+            results["advice, returning"] = run_wrk(base + ADVICE_PAGE, cookie=returning)
+            # The search row repeats one query, which the page cache answers after the first time.
+            results["search, new query"] = run_wrk(base + SEARCH, script="fresh_search.lua")
             report(results, env, base)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -136,8 +166,8 @@ def report(results: dict[str, dict[str, float]], env: dict[str, str], base: str)
             f"{name:<18}{row['rps']:>10.0f}{row['p50']:>9.2f}{row['p99']:>9.2f}{row['errors']:>8.0f}"
             f"{ratio:>9.2f}{p99_ratio:>8.2f}  {verdict}"
         )
-    print(f"\nqueries per advice page request: {query_counts(env, '/plan-your-career/micro-credentials/')}")
-    weight = page_weight(base, "/plan-your-career/micro-credentials/")
+    print(f"\nqueries per advice page request: {query_counts(env, ADVICE_PAGE)}")
+    weight = page_weight(base, ADVICE_PAGE)
     print(f"advice page weight, gzip (HTML + CSS + JS): {weight / 1024:.1f} KB (budget 15 KB)")
 
 
