@@ -1,7 +1,9 @@
 """Search over live advice pages: PostgreSQL full-text search, with an SQLite FTS5 fallback.
 
+Both ignore macrons and other accents, so "wananga" finds "wānanga" (migration 0005).
+
 PostgreSQL: each page keeps a stored search vector (title weight A, summary B, body C, English stemming),
-refreshed after every save by `index_page` below and indexed with GIN (migration 0002). Results are ranked
+refreshed after every save by `index_page` below and indexed with GIN (migration 0003). Results are ranked
 with ts_rank and get a highlighted snippet from ts_headline.
 
 SQLite (development and tests): an FTS5 table mirrors the same three columns with the Porter stemmer, kept in
@@ -31,7 +33,7 @@ from microcredentials.models import AdvicePage, AdvicePageQuerySet
 
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 10
-SEARCH_CONFIG = "english"
+SEARCH_CONFIG = "english_unaccent"  # English stemming, macrons and accents ignored (migration 0005)
 FTS_TABLE = "microcredentials_search_fts"
 INDEXED_FIELDS = {"title", "summary", "body"}
 

@@ -143,6 +143,23 @@ def test_macrons_and_te_reo_words_are_found(client: Client, shipped_content: Adv
 
 
 @pytest.mark.django_db
+def test_a_search_without_macrons_finds_and_highlights_the_word_with_them(
+    client: Client, shipped_content: AdvicePage
+) -> None:
+    html = client.get("/search/", {"q": "wananga"}).content.decode()
+    assert result_titles(html) == ["Micro-credentials"]
+    assert "<mark>wānanga</mark>" in html  # highlighted as the page writes it
+
+
+@pytest.mark.django_db
+def test_a_search_with_macrons_finds_a_page_written_without_them(make_page: MakePage) -> None:
+    make_page(slug="plain", title="Maori trades training", body="Courses for rangatahi.\n")
+    make_page(slug="other", title="Interviews", body="Prepare answers.\n")
+    assert [page.slug for page in find_pages(clean_query("Māori"))] == ["plain"]
+    assert [page.slug for page in find_pages(clean_query("rangatahi trades"))] == ["plain"]
+
+
+@pytest.mark.django_db
 def test_non_latin_words_find_pages(make_page: MakePage) -> None:
     make_page(slug="zh", title="微证书 guide", body="Short courses.\n")
     make_page(slug="ru", title="Other", summary="Советы по работе.", body="Advice.\n")

@@ -2,11 +2,12 @@
 
 Both are filled from the pages already in the database; afterwards microcredentials.search keeps them up to date.
 Neither appears in the model state, so each database only gets the part it understands.
-The FTS5 table keeps diacritics (remove_diacritics 0) because PostgreSQL's 'english' configuration does too:
-both find "wānanga" for "wānanga" and neither for "wananga", so tests mean the same on both.
+Both kept diacritics at first; migration 0005 folds them away on both.
 """
 
 from django.db import migrations
+
+from microcredentials.migrations._search_sql import run_for_vendor
 
 GIN_INDEX = "microcredentials_advicepage_search_gin"
 FTS_TABLE = "microcredentials_search_fts"
@@ -26,15 +27,6 @@ SQLITE_FORWARD = [
     " SELECT id, title, summary, body FROM microcredentials_advicepage",
 ]
 SQLITE_BACKWARD = [f"DROP TABLE IF EXISTS {FTS_TABLE}"]
-
-
-def run_for_vendor(postgres: list[str], sqlite: list[str]):  # type: ignore[no-untyped-def]
-    def run(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
-        statements = {"postgresql": postgres, "sqlite": sqlite}.get(schema_editor.connection.vendor, [])
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return run
 
 
 class Migration(migrations.Migration):
