@@ -17,3 +17,11 @@ class ClientFaultAsWarning(logging.Filter):
         record.exc_info = None
         record.exc_text = None
         return True
+
+
+class OutageReportedByApp(logging.Filter):
+    """Drop Django's ERROR line for each 503: those are outage answers, which microcredentials.outage
+    reports itself, once a minute with a count, instead of thousands of times a second."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return getattr(record, "status_code", None) != 503

@@ -228,9 +228,13 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "filters": {"client_fault": {"()": "careers_site.log_filters.ClientFaultAsWarning"}},
+    "filters": {
+        "client_fault": {"()": "careers_site.log_filters.ClientFaultAsWarning"},
+        "outage_reported_by_app": {"()": "careers_site.log_filters.OutageReportedByApp"},
+    },
     "loggers": {
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.request": {"filters": ["outage_reported_by_app"]},
         # A bad Host header or an oversized form is probing, not a fault: a one-line warning, not an error.
         **{f"django.security.{name}": {"filters": ["client_fault"]} for name in CLIENT_FAULTS},
     },

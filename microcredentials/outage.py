@@ -7,6 +7,8 @@ itself when the database returns.
 """
 
 import logging
+import threading
+import time
 from collections.abc import Callable
 
 from django.db import InterfaceError, OperationalError
@@ -17,6 +19,34 @@ logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 30
 # What a lost or refused database connection raises (psycopg's errors, as Django wraps them).
 DATABASE_DOWN = (OperationalError, InterfaceError)
+REPORT_EVERY_SECONDS = 60
+
+
+class OutageReport:
+    """Log an outage once a minute per process, with a count, rather than once per refused request.
+
+    Under load an outage refuses thousands of requests a second; a line for each would bury
+    everything else in the log. (Django's own line for each 503 is dropped in settings.LOGGING.)
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last_report = 0.0
+        self._unreported = 0
+
+    def refused(self, what: str, error: Exception) -> None:
+        with self._lock:
+            self._unreported += 1
+            now = time.time()
+            if now - self._last_report < REPORT_EVERY_SECONDS:
+                return
+            count, self._unreported, self._last_report = self._unreported, 0, now
+        logger.warning(
+            "Database unavailable: %d request(s) answered 503 since the last report, latest %s: %s", count, what, error
+        )
+
+
+report = OutageReport()
 
 
 class DatabaseUnavailableMiddleware:
@@ -29,7 +59,7 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, DATABASE_DOWN):
             return None
-        logger.warning("Database unavailable for %s: %s", request.path, exception)
+        report.refused(request.path, exception)
         return service_unavailable(request)
 
 

@@ -1,7 +1,5 @@
 """Thin views for readers' tools: search, the study-time calculator, page feedback and robots.txt."""
 
-import logging
-
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -10,14 +8,12 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
-from microcredentials import feedback
+from microcredentials import feedback, outage
 from microcredentials.caching import cache_public_page
 from microcredentials.models import AdvicePage
 from microcredentials.outage import DATABASE_DOWN, retry_later
 from microcredentials.search import RESULTS_PER_PAGE, clean_query, find_pages, to_results
 from microcredentials.study_time import HOURS_PER_CREDIT, StudyTimeForm, calculate
-
-logger = logging.getLogger(__name__)
 
 
 @require_safe
@@ -68,7 +64,7 @@ def page_feedback(request: HttpRequest, page_id: int) -> HttpResponse:
         return _page_feedback(request, page_id)
     except DATABASE_DOWN as error:
         # Say plainly that it was not sent (the general 503 page would promise nothing was lost).
-        logger.warning("Feedback not saved, the database is unavailable: %s", error)
+        outage.report.refused(f"feedback on page {page_id} (not saved)", error)
         return retry_later(_feedback_message(request, None, 503, feedback.UNAVAILABLE))
 
 

@@ -1,12 +1,14 @@
 """With the database unreachable: cached pages still serve, the rest get a friendly 503."""
 
 import datetime
+import logging
 
 import pytest
 import time_machine
 from django.test import Client
 from django.utils import timezone
 
+from microcredentials import outage
 from microcredentials.caching import CSRF_MARKER
 from microcredentials.feedback import UNAVAILABLE
 from microcredentials.models import AdvicePage, PageFeedback
@@ -86,3 +88,20 @@ def test_an_expired_cached_page_stands_in_while_the_database_is_down(
     assert response.status_code == 200
     assert "<h1>Micro-credentials</h1>" in response.content.decode()
     assert client.get(ADVICE_URL).status_code == 200  # and a fresh render once it is back
+
+
+def test_an_outage_is_logged_once_a_minute_with_a_count_and_never_as_an_error(
+    client: Client, shipped_content: AdvicePage, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(outage, "report", outage.OutageReport())  # this process has seen no outage yet
+    with database_down():
+        for _ in range(5):
+            assert client.get("/plan-your-career/").status_code == 503
+        assert client.post(f"/feedback/{shipped_content.pk}/", {"useful": "yes"}).status_code == 503
+        with time_machine.travel(datetime.timedelta(seconds=61)):
+            assert client.get("/plan-your-career/").status_code == 503
+    reports = [record.getMessage() for record in caplog.records if record.name == "microcredentials.outage"]
+    assert len(reports) == 2
+    assert reports[0].startswith("Database unavailable: 1 request(s) answered 503 since the last report")
+    assert reports[1].startswith("Database unavailable: 6 request(s) answered 503 since the last report")
+    assert [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR] == []
