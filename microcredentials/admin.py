@@ -1,4 +1,7 @@
-"""The editor-facing admin: topics, advice pages, the activity log and page feedback (contact_centre_admin.py has the rest)."""
+"""The editor-facing admin: topics, advice pages, the activity log and page feedback.
+
+The contact-centre side (alerts, opening hours, contact details) is in contact_centre_admin.py.
+"""
 
 import datetime
 from typing import Any
