@@ -38,7 +38,7 @@ def short_date(day: datetime.date) -> str:
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
-    list_display = ["title", "slug", "order"]
+    list_display = ["title", "slug", "order", "on_home_page"]
     search_fields = ["title", "summary"]
     prepopulated_fields = {"slug": ["title"]}
 

@@ -22,7 +22,7 @@ from microcredentials.models import RESERVED_TOPIC_SLUGS, AdvicePage, Topic
 
 REQUIRED_PAGE_KEYS = ("title", "topic", "slug", "summary", "updated_on")
 OPTIONAL_PAGE_KEYS = ("status", "order", "publish_at")
-TOPIC_KEYS = ("title", "slug", "summary", "order")
+TOPIC_KEYS = ("title", "slug", "summary", "order", "on_home_page")
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
@@ -85,6 +85,8 @@ def read_topics(content_dir: Path) -> list[dict[str, Any]]:
         seen.add(topic["slug"])
         _check_length("title", topic["title"], path, Topic)
         _as_order(topic.get("order", 0), path)
+        if not isinstance(topic.get("on_home_page", True), bool):
+            raise ContentError(f"{path}: on_home_page must be true or false.")
     return topics
 
 
@@ -199,10 +201,15 @@ def page_to_text(page: AdvicePage) -> str:
 
 
 def topics_to_text(topics: list[Topic]) -> str:
-    data = [
-        {"title": topic.title, "slug": topic.slug, "summary": topic.summary, "order": topic.order} for topic in topics
-    ]
+    data = [_topic_data(topic) for topic in topics]
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _topic_data(topic: Topic) -> dict[str, Any]:
+    data: dict[str, Any] = {"title": topic.title, "slug": topic.slug, "summary": topic.summary, "order": topic.order}
+    if not topic.on_home_page:  # written only when it differs from the default
+        data["on_home_page"] = False
+    return data
 
 
 def page_path(content_dir: Path, page: AdvicePage) -> Path:

@@ -25,6 +25,11 @@ class Topic(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     summary = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
+    on_home_page = models.BooleanField(
+        "show on the home page",
+        default=True,
+        help_text="Untick for pages that people reach from the footer, such as the privacy statement.",
+    )
 
     class Meta:
         ordering = ["order", "title"]

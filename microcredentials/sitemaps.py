@@ -28,7 +28,8 @@ class HomeSitemap(SiteUrlSitemap):
         return item
 
     def lastmod(self, item: str) -> datetime.date | None:
-        return AdvicePage.objects.live().aggregate(latest=Max("updated_on"))["latest"]
+        on_home_page = AdvicePage.objects.live().filter(topic__on_home_page=True)
+        return on_home_page.aggregate(latest=Max("updated_on"))["latest"]
 
 
 class TopicSitemap(SiteUrlSitemap):

@@ -23,7 +23,12 @@ def _can_preview(request: HttpRequest) -> bool:
 @require_safe
 @cache_public_page
 def home(request: HttpRequest) -> HttpResponse:
-    pages = AdvicePage.objects.live().select_related("topic").only("title", "slug", "summary", "topic")
+    pages = (
+        AdvicePage.objects.live()
+        .filter(topic__on_home_page=True)
+        .select_related("topic")
+        .only("title", "slug", "summary", "topic")
+    )
     topics: dict[Topic, list[AdvicePage]] = {}
     for page in pages:
         topics.setdefault(page.topic, []).append(page)

@@ -214,3 +214,20 @@ def test_a_topic_cannot_take_an_address_the_site_uses(tmp_path: Path) -> None:
     assert not Topic.objects.filter(slug="search").exists()
     with pytest.raises(ValidationError, match="used by the site itself"):
         Topic(title="Tools", slug="tools").full_clean()
+
+
+def test_a_topic_kept_off_the_home_page_is_loaded_so_and_changed_when_its_file_changes(content: Path) -> None:
+    load(content)
+    assert Topic.objects.get(slug="about-this-site").on_home_page is False
+    assert Topic.objects.get(slug="plan-your-career").on_home_page is True
+    edit(content / "topics.yaml", "  on_home_page: false\n", "")  # the default: on the home page
+    assert load(content)[0] == "Updated topic about-this-site.\n"
+    assert Topic.objects.get(slug="about-this-site").on_home_page is True
+
+
+def test_on_home_page_must_be_true_or_false(content: Path) -> None:
+    edit(content / "topics.yaml", "on_home_page: false", "on_home_page: sometimes")
+    with pytest.raises(CommandError) as error:
+        load(content)
+    assert str(error.value) == f"{content / 'topics.yaml'}: on_home_page must be true or false."
+    assert snapshot() == []

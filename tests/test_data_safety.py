@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
@@ -20,7 +21,7 @@ APP_TABLES = {"microcredentials_topic", "microcredentials_advicepage", "microcre
 
 # What the content files carry, compared field by field after the round trip.
 PAGE_FIELDS = ["title", "slug", "summary", "body", "body_html", "status", "publish_at", "updated_on", "order"]
-TOPIC_FIELDS = ["title", "slug", "summary", "order"]
+TOPIC_FIELDS = ["title", "slug", "summary", "order", "on_home_page"]
 # What they deliberately do not: database identity and bookkeeping, and editorial metadata
 # that belongs to the admin (owner, reviewers, related links, revision counters). A database
 # backup keeps these (tests/test_backup_restore.py); the content files are for reviewing text.
@@ -88,7 +89,8 @@ def test_export_then_load_into_an_empty_database_reproduces_every_page_and_topic
         publish_at=timezone.now().replace(microsecond=123456) + datetime.timedelta(days=7),
     )
     before = content_snapshot()
-    assert len(before["pages"]) == 4 and len(before["topics"]) == 2
+    assert len(before["pages"]) == len(list((settings.BASE_DIR / "content" / "pages").rglob("*.md"))) + 3
+    assert any(not topic["on_home_page"] for topic in before["topics"].values())  # a non-default survives too
 
     call_command("export_content", content_dir=tmp_path, stdout=io.StringIO())
     AdvicePage.objects.all().delete()

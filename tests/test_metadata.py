@@ -117,6 +117,10 @@ def test_sitemap_lists_exactly_the_live_pages_and_the_topics(
         f"{site}/empty/": None,
         f"{site}{PAGE_URL}": "2023-08-29",
         f"{site}/find-a-job/live/": "2024-05-06",
+        # Reached from the footer, so not on the home page, nor in its date.
+        f"{site}/about-this-site/": "2026-11-28",
+        f"{site}/about-this-site/privacy/": "2026-11-28",
+        f"{site}/about-this-site/accessibility/": "2026-11-28",
     }
     live_pages = {f"{site}{page.get_absolute_url()}" for page in AdvicePage.objects.live().select_related("topic")}
     assert {loc for loc in entries if loc and loc.count("/") == 5} == live_pages

@@ -95,7 +95,7 @@ def test_an_edit_through_one_server_is_served_fresh_by_the_other() -> None:
             "shell",
             "--no-imports",
             "-c",
-            "from microcredentials.models import AdvicePage as P; print(P.objects.get().pk)",
+            "from microcredentials.models import AdvicePage as P; print(P.objects.get(slug='micro-credentials').pk)",
         )
         with gunicorn_server(env, workers=1) as server_a, gunicorn_server(env, workers=1) as server_b:
             reader = browser()

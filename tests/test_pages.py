@@ -1,6 +1,7 @@
 """The public pages: home, topic, advice page, 404, and who may see drafts."""
 
 import datetime
+import re
 from collections.abc import Callable
 
 import pytest
@@ -37,3 +38,28 @@ def test_unknown_page_gets_the_site_404(client: Client, shipped_content: AdviceP
     response = client.get("/plan-your-career/no-such-page/")
     assert response.status_code == 404
     assert "<h1>Page not found</h1>" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/", ADVICE_URL, "/search/?q=credits", "/no-such-page/"])
+def test_every_page_footer_links_to_the_privacy_and_accessibility_statements(
+    client: Client, shipped_content: AdvicePage, url: str
+) -> None:
+    footer = client.get(url).content.decode().split('<footer class="site-footer">')[1]
+    links = re.findall(r'<a href="(/about-this-site/[^"]+)">([^<]+)</a>', footer)
+    assert links == [("/about-this-site/privacy/", "Privacy"), ("/about-this-site/accessibility/", "Accessibility")]
+    for href, title in links:
+        statement = client.get(href)
+        assert statement.status_code == 200
+        assert f"<h1>{title}</h1>" in statement.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_statements_are_not_listed_on_the_home_page_but_on_their_topic_page(
+    client: Client, shipped_content: AdvicePage
+) -> None:
+    main = client.get("/").content.decode().split("<main")[1].split("</main>")[0]
+    assert "Micro-credentials" in main
+    assert "About this site" not in main and "/about-this-site/" not in main
+    topic_page = client.get("/about-this-site/").content.decode()
+    assert '<a href="/about-this-site/privacy/">Privacy</a>' in topic_page

@@ -21,6 +21,14 @@ def test_home_topic_and_advice_page_with_an_alert_showing(page: Page, site: Site
         assert axe_violations(page) == [], path
 
 
+def test_privacy_and_accessibility_statements_reached_from_the_footer(page: Page, site: Site) -> None:
+    for title in ("Privacy", "Accessibility"):
+        page.goto("/")
+        page.get_by_role("contentinfo").get_by_role("link", name=title, exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(title)
+        assert axe_violations(page) == [], title
+
+
 def test_contact_page(page: Page, site: Site) -> None:
     page.goto("/contact/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Contact us")

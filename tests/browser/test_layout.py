@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from microcredentials.models import SiteAlert
+from microcredentials.models import AdvicePage, SiteAlert
 from tests.browser.helpers import SCREENSHOTS, Site, scrolls_sideways
 
 pytestmark = pytest.mark.browser
@@ -17,13 +17,31 @@ def public_pages(site: Site) -> dict[str, str]:
         "search-results": "/search/?q=credits",
         "calculator": "/tools/study-time/?credits=0",
         "contact": "/contact/",
+        "privacy": "/about-this-site/privacy/",
         "not-found": "/no-such-page/",
     }
 
 
+WIDE_TABLE = """## Costs
+
+| Provider name | Micro-credential | Credits | Fees, including GST |
+| --- | --- | --- | --- |
+| Manukau Institute of Technology | Electric vehicle battery diagnostics | 15 | $1,250 |
+"""
+
+
 def test_no_page_scrolls_sideways_at_320_pixels(page: Page, site: Site, live_closure: SiteAlert) -> None:
     page.set_viewport_size({"width": 320, "height": 640})
-    for name, path in public_pages(site).items():
+    table_page = AdvicePage.objects.create(
+        topic=site.page.topic,
+        title="A wide table",
+        slug="wide-table",
+        summary="Four columns.",
+        body=WIDE_TABLE,
+        status=AdvicePage.Status.PUBLISHED,
+    )
+    pages = public_pages(site) | {"four-column table": table_page.get_absolute_url()}
+    for name, path in pages.items():
         page.goto(path)
         expect(page.locator("[data-site-alert]")).to_be_visible()  # the alert takes room too
         assert not scrolls_sideways(page), f"the {name} page ({path}) scrolls sideways at 320 px"

@@ -43,7 +43,12 @@ class Command(BaseCommand):
             self.stdout.write("Nothing to change: the database already matches content/.")
 
     def _load_topic(self, data: dict[str, Any]) -> str:
-        values = {"title": data["title"], "summary": data.get("summary", ""), "order": data.get("order", 0)}
+        values = {
+            "title": data["title"],
+            "summary": data.get("summary", ""),
+            "order": data.get("order", 0),
+            "on_home_page": data.get("on_home_page", True),
+        }
         topic, created = Topic.objects.get_or_create(slug=data["slug"], defaults=values)
         if created:
             return f"Added topic {topic.slug}."
