@@ -234,6 +234,7 @@ LOGGING = {
     },
     "loggers": {
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # The site answers 503 only while the database is down, and outage.py reports that once a minute.
         "django.request": {"filters": ["outage_reported_by_app"]},
         # A bad Host header or an oversized form is probing, not a fault: a one-line warning, not an error.
         **{f"django.security.{name}": {"filters": ["client_fault"]} for name in CLIENT_FAULTS},
