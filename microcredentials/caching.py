@@ -70,7 +70,9 @@ def content_generation() -> str:
             return str(os.stat(_stamp_file()).st_mtime_ns)
         except FileNotFoundError:
             return "0"
-    return str(cache.get_or_set(GENERATION_KEY, 1))
+    # No expiry; and should the key be evicted anyway, it restarts from the clock, never from a number
+    # that earlier (and possibly still cached) pages were stored under.
+    return str(cache.get_or_set(GENERATION_KEY, time.time_ns, timeout=None))
 
 
 def _bump() -> None:
@@ -83,8 +85,8 @@ def _bump() -> None:
         return
     try:
         cache.incr(GENERATION_KEY)
-    except ValueError:  # the key expired or was evicted
-        cache.set(GENERATION_KEY, int(time.time()), timeout=None)
+    except ValueError:  # the key was evicted
+        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
 
 
 def bump_content_generation() -> None:

@@ -5,16 +5,20 @@ import re
 from collections.abc import Callable
 
 import pytest
+import redis
 import time_machine
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.middleware.csrf import _unmask_cipher_token  # type: ignore[attr-defined]
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
+from microcredentials.caching import GENERATION_KEY, bump_content_generation, content_generation
 from microcredentials.models import AdvicePage, ContactDetails
 from tests.alert_helpers import closure, general, nz
 from tests.outage_helpers import database_down
+from tests.services import redis_server
 
 ADVICE_URL = "/plan-your-career/micro-credentials/"
 PUBLIC_URLS = ["/", "/plan-your-career/", ADVICE_URL]
@@ -217,3 +221,16 @@ def test_a_cached_search_does_not_outlive_its_minute_even_in_an_outage(
     client.get("/search/?q=credits")
     with time_machine.travel(datetime.timedelta(minutes=2)), database_down():
         assert client.get("/search/?q=credits").status_code == 503
+
+
+@pytest.mark.slow
+def test_with_redis_the_generation_never_expires_and_never_goes_back() -> None:
+    redis_backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache"}
+    with redis_server() as url, override_settings(CACHES={"default": redis_backend | {"LOCATION": url}}):
+        first = int(content_generation())
+        assert redis.Redis.from_url(url).ttl(cache.make_key(GENERATION_KEY)) == -1  # -1: no expiry
+        bump_content_generation()
+        bumped = int(content_generation())
+        assert bumped > first
+        cache.delete(GENERATION_KEY)  # as if Redis had evicted it
+        assert int(content_generation()) > bumped
