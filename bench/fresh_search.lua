@@ -1,6 +1,6 @@
 -- For bench/run.py: every request is a search no one has made before, so none comes from the cache.
--- wrk -s bench/fresh_search.lua "http://HOST/search/?q=credits" adds &fresh=THREAD-COUNT to each one;
--- the search ignores that parameter, but the page cache keys on the whole query string.
+-- wrk -s bench/fresh_search.lua "http://HOST/search/?q=credits" adds &fresh=THREAD-COUNT to each one:
+-- the search ignores that parameter, and any parameter but q and page keeps a search out of the cache.
 
 local threads = 0
 

@@ -50,7 +50,7 @@ function request()
     return feedback_request()
   end
   if what == "search" then
-    -- A search no one has made before, so it always reaches the database (a repeated one would be cached).
+    -- Never from the cache (it has a parameter besides q), so it always reaches the database.
     return wrk.format("GET", string.format("/search/?q=credits&fresh=%d-%d", thread_number, sent))
   end
   return prepared[what]

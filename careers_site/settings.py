@@ -4,6 +4,7 @@ See the README for every variable, its default and its meaning.
 """
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -96,10 +97,19 @@ DATABASES = {
 }
 
 REDIS_URL = env_str("REDIS_URL")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Search results pages, cached per query in each process (their keys carry the shared content generation).
+# Kept apart, so a flood of made-up searches can only push out other searches: never the pages, the
+# feedback rate-limit counts or the content generation in the default cache.
+CACHES["search"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "search-pages",
+    "OPTIONS": {"MAX_ENTRIES": 500},
+}
 
 # Public pages: how long browsers and CDNs may keep them. Our own cache is invalidated on every change.
 PUBLIC_CACHE_SECONDS = env_int("DJANGO_PUBLIC_CACHE_SECONDS", 60)
@@ -234,7 +244,8 @@ LOGGING = {
     },
     "loggers": {
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
-        # The site answers 503 only while the database is down, and outage.py reports that once a minute.
+        # The site answers 503 only while the database is down: outage.py logs that once a minute, and
+        # for /readyz the 503 itself is the answer its probe is looking for.
         "django.request": {"filters": ["outage_reported_by_app"]},
         # A bad Host header or an oversized form is probing, not a fault: a one-line warning, not an error.
         **{f"django.security.{name}": {"filters": ["client_fault"]} for name in CLIENT_FAULTS},

@@ -15,7 +15,7 @@ How it stays right:
 - Only anonymous GETs without cookies other than the CSRF and alert-dismissal
   cookies are served from the cache; staff, sessions and messages always get a
   fresh render. A query string bypasses the cache, except on the paths in
-  QUERY_KEYED_PATHS, which are cached per query.
+  QUERY_KEYED_PATHS, which are cached per query (in the "search" cache).
 """
 
 import functools
@@ -27,9 +27,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
@@ -43,11 +44,11 @@ ALERT_MARKER = "<!--site-alert-hole-->"
 PUBLIC_CACHE_CONTROL = f"public, max-age={settings.PUBLIC_CACHE_SECONDS}"
 GENERATION_KEY = "content-generation"
 STALE_IF_ERROR_SECONDS = 24 * 60 * 60
-# Pages that depend on their query string, cached per query: readers make the same searches again and
-# again. So that a flood of made-up queries cannot fill the cache for long, or push the site's pages out
-# of each process's memo, these copies last no longer than a browser may keep them, are not kept to
-# stand in during an outage, and are not memoised in the process.
-QUERY_KEYED_PATHS = frozenset({"/search/"})
+# Pages that depend on their query string, with the parameters they read: readers make the same
+# searches again and again, so these are cached per query, in their own bounded cache ("search" in
+# settings.CACHES). A copy lasts no longer than a browser may keep it and does not stand in during an
+# outage. Any other parameter, or one given twice, bypasses the cache, so it cannot be used to fill it.
+QUERY_KEYED_PATHS = {"/search/": frozenset({"q", "page"})}
 # Part of every page key: change it when CachedPage changes, so a release never unpickles an older shape.
 CACHED_PAGE_FORMAT = 2
 
@@ -187,14 +188,27 @@ def cache_public_page(view: Callable[..., HttpResponse] | None = None, *, to_the
 def _is_cacheable_request(request: HttpRequest) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
-    if request.META.get("QUERY_STRING") and request.path not in QUERY_KEYED_PATHS:
+    if request.META.get("QUERY_STRING") and _cached_query(request) is None:
         return False
     allowed_cookies = {settings.CSRF_COOKIE_NAME, settings.ALERT_DISMISS_COOKIE}
     return set(request.COOKIES) <= allowed_cookies
 
 
+def _cached_query(request: HttpRequest) -> str | None:
+    """The query a page is cached under: its parameters as the view reads them, or None if it is not cached."""
+    names = QUERY_KEYED_PATHS.get(request.path)
+    if names is None or not set(request.GET) <= names:
+        return None
+    if any(len(request.GET.getlist(name)) > 1 for name in request.GET):
+        return None
+    return urlencode(sorted((name, request.GET[name]) for name in request.GET))
+
+
 def _page_key(request: HttpRequest) -> str:
-    address_hash = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    # Decoded parameters, not the raw query string: two spellings of one query share a copy, and two
+    # queries can never share one.
+    address = f"{request.path}?{_cached_query(request)}" if request.path in QUERY_KEYED_PATHS else request.path
+    address_hash = hashlib.sha256(address.encode()).hexdigest()
     return f"page:v{CACHED_PAGE_FORMAT}:{content_generation()}:{address_hash}"
 
 
@@ -228,7 +242,7 @@ class PageCacheMiddleware:
         key = _page_key(request)
         now = time.time()
         per_query = request.path in QUERY_KEYED_PATHS
-        entry: CachedPage | None = cache.get(key) if per_query else generation_get(key)
+        entry: CachedPage | None = caches["search"].get(key) if per_query else generation_get(key)
         if entry is not None and entry.expires_at > now:
             return _response_from(entry)
         response = self.get_response(request)
@@ -257,7 +271,7 @@ def _store(key: str, response: HttpResponseBase, now: float, per_query: bool) ->
         last_modified=http_date(now),
     )
     if per_query:
-        cache.set(key, entry, timeout=lifetime)
+        caches["search"].set(key, entry, timeout=lifetime)
     else:  # kept past its freshness, so it can stand in while the database is down
         generation_set(key, entry, timeout=lifetime + STALE_IF_ERROR_SECONDS)
     return entry

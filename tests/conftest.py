@@ -5,8 +5,9 @@ import os
 from collections.abc import Callable
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -58,7 +59,8 @@ def collected_static() -> None:
 @pytest.fixture(autouse=True)
 def fresh_cache() -> None:
     """Each test starts with an empty cache: database rollbacks between tests send no signals."""
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
     bump_content_generation()
 
 

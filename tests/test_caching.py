@@ -15,6 +15,7 @@ from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
 from microcredentials.caching import GENERATION_KEY, bump_content_generation, content_generation
+from microcredentials.feedback import RATE_LIMIT
 from microcredentials.models import AdvicePage, ContactDetails
 from tests.alert_helpers import closure, general, nz
 from tests.outage_helpers import database_down
@@ -234,3 +235,37 @@ def test_with_redis_the_generation_never_expires_and_never_goes_back() -> None:
         assert bumped > first
         cache.delete(GENERATION_KEY)  # as if Redis had evicted it
         assert int(content_generation()) > bumped
+
+
+def test_a_flood_of_made_up_searches_cannot_push_out_the_feedback_rate_limit(
+    client: Client, shipped_content: AdvicePage
+) -> None:
+    feedback_url = f"/feedback/{shipped_content.pk}/"
+    answers = [client.post(feedback_url, {"useful": "yes"}).status_code for _ in range(RATE_LIMIT + 1)]
+    assert answers[-1] == 429
+    for n in range(600):  # twice what the default cache holds
+        client.get("/search/", {"q": f"zz{n}"})
+    assert client.post(feedback_url, {"useful": "yes"}).status_code == 429
+
+
+def test_two_spellings_of_different_searches_never_share_a_cached_copy(
+    client: Client, shipped_content: AdvicePage
+) -> None:
+    # The UTF-8 bytes of "wānanga", sent unencoded, read as "wānanga"; percent-encoded as if they were
+    # Latin-1 characters they read as something else. Raw query strings would give both one key.
+    assert "Micro-credentials" not in client.get("/search/?q=w%C3%84%C2%81nanga").content.decode()
+    raw = client.get("/search/", QUERY_STRING="q=w\xc4\x81nanga")
+    assert "<mark>wānanga</mark>" in raw.content.decode()
+    # An "&" inside the words is part of the query, not a second parameter.
+    assert "Micro-credentials" in client.get("/search/", {"q": "credits", "page": "1"}).content.decode()
+    assert "Micro-credentials" not in client.get("/search/", {"q": "credits&page=1"}).content.decode()
+
+
+@pytest.mark.parametrize("query", ["q=credits&utm_source=x", "q=credits&q=fees"])
+def test_other_or_repeated_search_parameters_bypass_the_cache(
+    client: Client, shipped_content: AdvicePage, django_assert_num_queries: DjangoAssertNumQueries, query: str
+) -> None:
+    client.get(f"/search/?{query}")
+    with django_assert_num_queries(2):  # found afresh (the page and its topic), not from a copy
+        response = client.get(f"/search/?{query}")
+    assert "public" not in response.get("Cache-Control", "")
