@@ -20,8 +20,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from microcredentials import outage
 from microcredentials.caching import content_generation, generation_get, generation_set
 from microcredentials.models import SiteAlert
+from microcredentials.outage import DATABASE_DOWN
 from microcredentials.rendering import sanitise_link_text
 
 logger = logging.getLogger(__name__)
@@ -228,6 +230,9 @@ def site_alert_html(request: HttpRequest) -> str:
     now = timezone.now()
     try:
         alert = live_alert(now)
+    except DATABASE_DOWN as error:
+        outage.report.failed(f"site alert left out of {request.path}", error)
+        return ""
     except DatabaseError as error:
         logger.warning("Site alert left out: the database could not be read (%s).", error)
         return ""

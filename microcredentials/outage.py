@@ -10,6 +10,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -23,30 +24,44 @@ REPORT_EVERY_SECONDS = 60
 
 
 class OutageReport:
-    """Log an outage once a minute per process, with a count, rather than once per refused request.
+    """Log an outage as an error once a minute per process, with a count, and its end once.
 
-    Under load an outage refuses thousands of requests a second; a line for each would bury
-    everything else in the log. (Django's own line for each 503 is dropped in settings.LOGGING.)
+    Under load an outage causes thousands of failures a second (pages answered 503, feedback not
+    saved, cached pages served without the site alert); a line for each would bury everything
+    else. (Django's own line for each 503 is dropped in settings.LOGGING.) The end is seen when
+    Django next opens a database connection (the `connection_created` signal, connected in
+    apps.py): during an outage none can be opened.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
         self._lock = threading.Lock()
-        self._last_report = 0.0
+        self._last_report: float | None = None  # by the clock; None while no outage is open
         self._unreported = 0
 
-    def refused(self, what: str, error: Exception) -> None:
+    def failed(self, what: str, error: Exception) -> None:
         with self._lock:
             self._unreported += 1
-            now = time.time()
-            if now - self._last_report < REPORT_EVERY_SECONDS:
+            now = self._clock()
+            if self._last_report is not None and now - self._last_report < REPORT_EVERY_SECONDS:
                 return
             count, self._unreported, self._last_report = self._unreported, 0, now
-        logger.warning(
-            "Database unavailable: %d request(s) answered 503 since the last report, latest %s: %s", count, what, error
-        )
+        logger.error("Database unavailable: %d failure(s) since the last report; latest: %s (%s)", count, what, error)
+
+    def reconnected(self) -> None:
+        with self._lock:
+            if self._last_report is None:
+                return  # no outage open: an ordinary new connection
+            count, self._unreported, self._last_report = self._unreported, 0, None
+        logger.warning("Database available again: %d more failure(s) since the last report", count)
 
 
 report = OutageReport()
+
+
+def database_reconnected(**signal_arguments: Any) -> None:
+    """Receives `connection_created` (connected in apps.py): a new connection ends an open outage."""
+    report.reconnected()
 
 
 class DatabaseUnavailableMiddleware:
@@ -59,7 +74,7 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, DATABASE_DOWN):
             return None
-        report.refused(request.path, exception)
+        report.failed(f"{request.path} answered 503", exception)
         return service_unavailable(request)
 
 

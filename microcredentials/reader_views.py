@@ -64,7 +64,7 @@ def page_feedback(request: HttpRequest, page_id: int) -> HttpResponse:
         return _page_feedback(request, page_id)
     except DATABASE_DOWN as error:
         # Say plainly that it was not sent (the general 503 page would promise nothing was lost).
-        outage.report.refused(f"feedback on page {page_id} (not saved)", error)
+        outage.report.failed(f"feedback on page {page_id} not saved", error)
         return retry_later(_feedback_message(request, None, 503, feedback.UNAVAILABLE))
 
 

@@ -1,14 +1,16 @@
 """With the database unreachable: cached pages still serve, the rest get a friendly 503."""
 
 import datetime
-import logging
 
 import pytest
 import time_machine
-from django.test import Client
+from django.db import connection
+from django.db.backends.signals import connection_created
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from microcredentials import outage
+from microcredentials.alerts import site_alert_html
 from microcredentials.caching import CSRF_MARKER
 from microcredentials.feedback import UNAVAILABLE
 from microcredentials.models import AdvicePage, PageFeedback
@@ -90,18 +92,48 @@ def test_an_expired_cached_page_stands_in_while_the_database_is_down(
     assert client.get(ADVICE_URL).status_code == 200  # and a fresh render once it is back
 
 
-def test_an_outage_is_logged_once_a_minute_with_a_count_and_never_as_an_error(
+def test_an_outage_is_logged_as_an_error_once_a_minute_with_a_count_and_its_end_once(
     client: Client, shipped_content: AdvicePage, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(outage, "report", outage.OutageReport())  # this process has seen no outage yet
+    clock = [1000.0]
+    monkeypatch.setattr(outage, "report", outage.OutageReport(clock=lambda: clock[0]))  # no outage seen yet
+    client.get("/")  # caches the site-wide alert list, so each refused request is one failure
     with database_down():
-        for _ in range(5):
+        for _ in range(4):
             assert client.get("/plan-your-career/").status_code == 503
         assert client.post(f"/feedback/{shipped_content.pk}/", {"useful": "yes"}).status_code == 503
-        with time_machine.travel(datetime.timedelta(seconds=61)):
-            assert client.get("/plan-your-career/").status_code == 503
-    reports = [record.getMessage() for record in caplog.records if record.name == "microcredentials.outage"]
-    assert len(reports) == 2
-    assert reports[0].startswith("Database unavailable: 1 request(s) answered 503 since the last report")
-    assert reports[1].startswith("Database unavailable: 6 request(s) answered 503 since the last report")
-    assert [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR] == []
+        clock[0] += 61
+        assert client.get("/plan-your-career/").status_code == 503
+        assert client.get("/plan-your-career/").status_code == 503  # counted, not logged yet
+    connection_created.send(sender=type(connection), connection=connection)  # Django reconnects
+    connection_created.send(sender=type(connection), connection=connection)  # an ordinary new connection
+    reports = [(record.levelname, record.getMessage()) for record in caplog.records if record.name == outage.__name__]
+    assert reports == [
+        (
+            "ERROR",
+            "Database unavailable: 1 failure(s) since the last report; latest: /plan-your-career/"
+            " answered 503 (connection to server at 127.0.0.1 failed: Connection refused)",
+        ),
+        (
+            "ERROR",
+            "Database unavailable: 5 failure(s) since the last report; latest: /plan-your-career/"
+            " answered 503 (connection to server at 127.0.0.1 failed: Connection refused)",
+        ),
+        ("WARNING", "Database available again: 1 more failure(s) since the last report"),
+    ]
+    assert [record for record in caplog.records if record.name == "django.request"] == []  # one line per 503
+
+
+def test_a_site_alert_left_out_in_an_outage_is_counted_with_the_rest(
+    rf: RequestFactory, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(outage, "report", outage.OutageReport())
+    with database_down():
+        assert [site_alert_html(rf.get("/contact/")) for _ in range(3)] == ["", "", ""]
+    assert [(record.levelname, record.getMessage()) for record in caplog.records] == [
+        (
+            "ERROR",
+            "Database unavailable: 1 failure(s) since the last report; latest: site alert left out of"
+            " /contact/ (connection to server at 127.0.0.1 failed: Connection refused)",
+        )
+    ]
