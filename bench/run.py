@@ -22,7 +22,9 @@ WRK_SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 ADVICE_PAGE = "/plan-your-career/micro-credentials/"
 SEARCH = "/search/?q=credits"
-TARGETS = {"advice page": 0.9, "home": 0.9, "search": 0.3}
+# The search target applies to both rows: a repeated query (answered by the page cache after the first
+# time) and one no one has made before (which always reaches the database).
+TARGETS = {"advice page": 0.9, "home": 0.9, "search, repeated": 0.3, "search, new query": 0.3}
 
 
 def bench_env(workdir: Path) -> dict[str, str]:
@@ -138,7 +140,7 @@ def main() -> None:
                 "bare view (robots)": "/robots.txt",
                 "home": "/",
                 "advice page": ADVICE_PAGE,
-                "search": SEARCH,
+                "search, repeated": SEARCH,
             }
             urls = {name: path for name, path in urls.items() if warm_up(base + path)}
             results = {name: run_wrk(base + path) for name, path in urls.items()}
@@ -146,7 +148,6 @@ def main() -> None:
             # between pages sends the cookie back, so only the per-response token mask is made.
             returning = csrf_cookie(base + ADVICE_PAGE)
             results["advice, returning"] = run_wrk(base + ADVICE_PAGE, cookie=returning)
-            # The search row repeats one query, which the page cache answers after the first time.
             results["search, new query"] = run_wrk(base + SEARCH, script="fresh_search.lua")
             report(results, env, base)
     finally:

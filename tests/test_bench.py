@@ -21,7 +21,7 @@ ROWS = [
     "bare view (robots)",
     "home",
     "advice page",
-    "search",
+    "search, repeated",
     "advice, returning",
     "search, new query",
 ]

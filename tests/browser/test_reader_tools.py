@@ -81,6 +81,7 @@ def test_calculator_works_out_what_was_typed_before_its_script_arrived(page: Pag
         if held_back:
             break
         page.wait_for_timeout(100)
+    assert held_back, "the page never asked for the calculator's script"
     output = page.locator("#study-time-output")
     expect(output).to_contain_text("Enter the credits and the hours you can study")  # nothing has worked it out yet
     held_back[0].continue_()
