@@ -46,6 +46,8 @@ from bench.load_report import (
     WrkResult,
     feedback_problems,
     load_problems,
+    outage_log_lines,
+    outage_log_problems,
     parse_wrk_output,
     restart_problems,
     summary_lines,
@@ -179,7 +181,8 @@ def run(settings: Settings, with_outage: bool) -> int:
                 wrk.wait()
         workers = (workers_before, site.server.worker_pids())
         rows = site.feedback_rows()
-        tracebacks = site.log.read_text(errors="replace").count("Traceback")
+        log = site.log.read_text(errors="replace")
+    tracebacks = log.count("Traceback")
     result = parse_wrk_output(output)
     accepted = result.totals()["feedback 200"] + (len(record.marked) if record else 0)
     problems = load_problems(result, record.outage if record else None) + restart_problems(*workers)
@@ -189,7 +192,9 @@ def run(settings: Settings, with_outage: bool) -> int:
     report_load(settings, result, workers, f"{accepted:,} accepted (200), {rows:,} rows in the database at the end")
     if record:
         report_outage(result, record)
-        problems += record.problems
+        unavailable, again = outage_log_lines(log)
+        print(f"log         {unavailable} 'Database unavailable' and {again} 'Database available again' line(s)")
+        problems += record.problems + outage_log_problems(log, len(workers[0]), settings.outage_seconds)
     return verdict(problems)
 
 

@@ -134,3 +134,20 @@ def timeline_lines(result: WrkResult, outage: Outage) -> list[str]:
 
 def _counts(counts: Counter[str]) -> str:
     return ", ".join(f"{answer}: {count:,}" for answer, count in sorted(counts.items()))
+
+
+def outage_log_lines(log: str) -> tuple[int, int]:
+    """How many "Database unavailable" and "Database available again" lines gunicorn's log holds."""
+    return log.count("Database unavailable:"), log.count("Database available again:")
+
+
+def outage_log_problems(log: str, workers: int, outage_seconds: float) -> list[str]:
+    """An outage is logged once a minute per worker, and its end once (microcredentials/outage.py): no flood."""
+    unavailable, again = outage_log_lines(log)
+    allowed = workers * (int(outage_seconds // 60) + 1)
+    problems = []
+    if not 1 <= unavailable <= allowed:
+        problems.append(f"{unavailable} 'Database unavailable' lines in gunicorn's log (expected 1 to {allowed})")
+    if not 1 <= again <= workers:
+        problems.append(f"{again} 'Database available again' lines in gunicorn's log (expected 1 to {workers})")
+    return problems

@@ -8,6 +8,7 @@ from bench.load_report import (
     Outage,
     feedback_problems,
     load_problems,
+    outage_log_problems,
     parse_wrk_output,
     per_phase,
     restart_problems,
@@ -93,3 +94,17 @@ def test_replaced_workers_and_lost_feedback_are_problems() -> None:
     assert restart_problems({101, 102}, {101, 103}) == ["gunicorn workers changed: [101, 102] before, [101, 103] after"]
     assert feedback_problems(accepted=120, rows=123) == []  # POSTs in flight when wrk stopped
     assert feedback_problems(accepted=120, rows=118) == ["2 accepted feedback answers are missing from the database"]
+
+
+def test_an_outage_is_logged_once_a_minute_per_worker_and_its_end_once() -> None:
+    line = "2026-11-28 ERROR microcredentials.outage Database unavailable: 812 failure(s) since the last report\n"
+    again = "2026-11-28 WARNING microcredentials.outage Database available again: 3 more failure(s)\n"
+    assert outage_log_problems(line * 2 + again * 2, workers=2, outage_seconds=20) == []
+    assert outage_log_problems(line * 4 + again * 2, workers=2, outage_seconds=90) == []  # two minutes started
+    assert outage_log_problems(line * 3 + again, workers=2, outage_seconds=20) == [
+        "3 'Database unavailable' lines in gunicorn's log (expected 1 to 2)"
+    ]
+    assert outage_log_problems("", workers=2, outage_seconds=20) == [
+        "0 'Database unavailable' lines in gunicorn's log (expected 1 to 2)",
+        "0 'Database available again' lines in gunicorn's log (expected 1 to 2)",
+    ]
