@@ -21,6 +21,7 @@ from microcredentials import (
     admin_history,
     contact_centre_admin,  # noqa: F401  (registers the contact-centre models)
     content_checks,
+    footer,
     publishing,
 )
 from microcredentials.feedback import counts_per_page, write_csv
@@ -129,6 +130,22 @@ class AdvicePageAdmin(admin.ModelAdmin):
                 page=obj, changed_on=obj.updated_on, note=form.cleaned_data["change_note"].strip()
             )
         self._report_checks(request, obj)
+        self._warn_of_broken_footer_link(request, obj)
+
+    def delete_model(self, request: HttpRequest, obj: AdvicePage) -> None:
+        super().delete_model(request, obj)
+        self._warn_of_broken_footer_link(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[AdvicePage]) -> None:
+        pages = list(queryset.select_related("topic"))
+        super().delete_queryset(request, queryset)
+        for page in pages:
+            self._warn_of_broken_footer_link(request, page)
+
+    def _warn_of_broken_footer_link(self, request: HttpRequest, page: AdvicePage) -> None:
+        warning = footer.broken_footer_link(page)
+        if warning:
+            messages.warning(request, warning)
 
     def _report_checks(self, request: HttpRequest, page: AdvicePage) -> None:
         report = content_checks.check_page(page.title, page.summary, page.body)
@@ -207,6 +224,7 @@ class AdvicePageAdmin(admin.ModelAdmin):
             if message:
                 self.log_change(request, page, message)
                 done += 1
+            self._warn_of_broken_footer_link(request, page)
         messages.success(request, f"{verb} {done} page{'s' if done != 1 else ''}.")
 
 

@@ -245,3 +245,39 @@ def test_export_content_writes_what_editors_changed(
     out = io.StringIO()
     call_command("load_content", content_dir=tmp_path, stdout=out)
     assert "Nothing to change" in out.getvalue()
+
+
+# --- the pages every footer links to ----------------------------------------------------------------
+
+FOOTER_WARNING = "Every page&#x27;s footer links to “Privacy”. Until this page is published again"
+
+
+@pytest.mark.parametrize("how", ["change form", "unpublish action", "delete"])
+def test_taking_down_a_page_the_footer_links_to_warns_the_editor(
+    client: Client, editor: User, shipped_content: AdvicePage, how: str
+) -> None:
+    login(client, editor)
+    privacy = AdvicePage.objects.select_related("topic").get(topic__slug="about-this-site", slug="privacy")
+    if how == "change form":
+        response = client.post(change_url(privacy), form_data(privacy, status="draft"), follow=True)
+    elif how == "unpublish action":
+        response = client.post(
+            ADMIN_PAGES, {"action": "unpublish_selected", "_selected_action": [privacy.pk]}, follow=True
+        )
+    else:
+        response = client.post(f"{ADMIN_PAGES}{privacy.pk}/delete/", {"post": "yes"}, follow=True)
+    assert response.status_code == 200
+    assert FOOTER_WARNING in response.content.decode()
+    assert Client().get("/about-this-site/privacy/").status_code == 404  # readers: what the warning is about
+
+
+def test_other_pages_and_edits_that_keep_the_page_live_get_no_footer_warning(
+    client: Client, editor: User, shipped_content: AdvicePage
+) -> None:
+    login(client, editor)
+    privacy = AdvicePage.objects.get(topic__slug="about-this-site", slug="privacy")
+    kept_live = client.post(change_url(privacy), form_data(privacy, summary="What we collect, and why."), follow=True)
+    other = client.post(change_url(shipped_content), form_data(shipped_content, status="draft"), follow=True)
+    for response in (kept_live, other):
+        assert response.status_code == 200
+        assert "footer links to" not in response.content.decode()
