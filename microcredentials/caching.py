@@ -185,29 +185,26 @@ def cache_public_page(view: Callable[..., HttpResponse] | None = None, *, to_the
     return wrapped
 
 
-def _is_cacheable_request(request: HttpRequest) -> bool:
+def _cache_address(request: HttpRequest) -> str | None:
+    """What a cached copy of this response is kept under, or None if the request must not use the cache.
+
+    Decoded parameters, not the raw query string: two spellings of one query share a copy, and two
+    queries can never share one.
+    """
     if request.method not in ("GET", "HEAD"):
-        return False
-    if request.META.get("QUERY_STRING") and _cached_query(request) is None:
-        return False
+        return None
     allowed_cookies = {settings.CSRF_COOKIE_NAME, settings.ALERT_DISMISS_COOKIE}
-    return set(request.COOKIES) <= allowed_cookies
-
-
-def _cached_query(request: HttpRequest) -> str | None:
-    """The query a page is cached under: its parameters as the view reads them, or None if it is not cached."""
+    if not set(request.COOKIES) <= allowed_cookies:
+        return None
     names = QUERY_KEYED_PATHS.get(request.path)
-    if names is None or not set(request.GET) <= names:
+    if names is None:
+        return None if request.META.get("QUERY_STRING") else request.path
+    if not set(request.GET) <= names or any(len(request.GET.getlist(name)) > 1 for name in request.GET):
         return None
-    if any(len(request.GET.getlist(name)) > 1 for name in request.GET):
-        return None
-    return urlencode(sorted((name, request.GET[name]) for name in request.GET))
+    return f"{request.path}?{urlencode(sorted(request.GET.items()))}"
 
 
-def _page_key(request: HttpRequest) -> str:
-    # Decoded parameters, not the raw query string: two spellings of one query share a copy, and two
-    # queries can never share one.
-    address = f"{request.path}?{_cached_query(request)}" if request.path in QUERY_KEYED_PATHS else request.path
+def _page_key(address: str) -> str:
     address_hash = hashlib.sha256(address.encode()).hexdigest()
     return f"page:v{CACHED_PAGE_FORMAT}:{content_generation()}:{address_hash}"
 
@@ -237,9 +234,10 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if not _is_cacheable_request(request):
+        address = _cache_address(request)
+        if address is None:
             return self.get_response(request)
-        key = _page_key(request)
+        key = _page_key(address)
         now = time.time()
         per_query = request.path in QUERY_KEYED_PATHS
         entry: CachedPage | None = caches["search"].get(key) if per_query else generation_get(key)
