@@ -1,12 +1,15 @@
 """The site's content: topics, advice pages, site alerts, contact hours and feedback."""
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -131,22 +134,15 @@ class PageChange(models.Model):
     def __str__(self) -> str:
         return f"{self.changed_on}: {self.note}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-        self.copy_history_to_page(self.page_id)
 
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        deleted = super().delete(*args, **kwargs)  # type: ignore[arg-type]
-        self.copy_history_to_page(self.page_id)
-        return deleted
-
-    @staticmethod
-    def copy_history_to_page(page_id: int) -> None:
-        entries = [
-            {"changed_on": change.changed_on.isoformat(), "note": change.note}
-            for change in PageChange.objects.filter(page_id=page_id)
-        ]
-        AdvicePage.objects.filter(pk=page_id).update(public_history=entries)
+@receiver([post_save, post_delete], sender=PageChange, dispatch_uid="copy-page-history")
+def copy_history_to_page(sender: type[PageChange], instance: PageChange, **kwargs: Any) -> None:
+    """Keep AdvicePage.public_history a copy of the page's PageChange rows (signals, so bulk deletes count too)."""
+    entries = [
+        {"changed_on": change.changed_on.isoformat(), "note": change.note}
+        for change in PageChange.objects.filter(page_id=instance.page_id)
+    ]
+    AdvicePage.objects.filter(pk=instance.page_id).update(public_history=entries)
 
 
 class SiteAlert(models.Model):

@@ -224,3 +224,20 @@ def test_a_major_change_needs_a_note(client: Client, cv_page: AdvicePage, editor
     cv_page.refresh_from_db()
     assert (cv_page.body, cv_page.version) == ("## Start here\n\nKeep it short.\n", 1)
     assert not PageChange.objects.exists()
+
+
+@pytest.mark.django_db
+def test_history_notes_deleted_in_bulk_in_the_admin_leave_the_public_page_at_once(
+    client: Client, cv_page: AdvicePage, admin_user: User
+) -> None:
+    kept = PageChange.objects.create(page=cv_page, changed_on=datetime.date(2025, 1, 5), note="Kept note.")
+    gone = PageChange.objects.create(page=cv_page, changed_on=datetime.date(2025, 2, 5), note="Mistaken note.")
+    assert "Mistaken note." in Client().get(cv_page.get_absolute_url()).content.decode()
+    client.force_login(admin_user)
+    client.post(
+        "/admin/microcredentials/pagechange/",
+        {"action": "delete_selected", "_selected_action": [gone.pk], "post": "yes"},  # a queryset delete
+    )
+    assert list(PageChange.objects.values_list("pk", flat=True)) == [kept.pk]
+    html = Client().get(cv_page.get_absolute_url()).content.decode()
+    assert "Mistaken note." not in html and "Kept note." in html
