@@ -101,7 +101,7 @@ def restore_view(model_admin: "AdvicePageAdmin", request: HttpRequest, object_id
         return HttpResponseRedirect(context["change_url"])
     label = revisions.version_label(version)
     stored = revisions.version_values(version)
-    restored_values = revisions.page_values(page) | {name: stored[name] for name in revisions.RESTORED_FIELDS}
+    restored_values = revisions.page_values(page) | {name: stored[name] for name in revisions.TEXT_FIELDS}
     context |= {
         "version": version,
         "version_label": label,

@@ -5,14 +5,10 @@ moments on that calendar day, so daylight-saving changes need no special handlin
 """
 
 import datetime
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
-
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
 
 from microcredentials.alerts import (
     DEFAULT_WHO,
@@ -23,12 +19,12 @@ from microcredentials.alerts import (
     format_day,
     format_time,
 )
+from microcredentials.metadata import json_ld_script
 from microcredentials.models import ContactDetails, OpeningHours, SiteAlert
 
 # Look this far past the last known closure for the next opening time.
 SEARCH_DAYS_AFTER_CLOSURES = 8
 SEARCH_DAYS_LIMIT = 400
-JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
 @dataclass(frozen=True)
@@ -123,12 +119,6 @@ def contact_schema(details: ContactDetails | None, hours: Iterable[OpeningHours]
         "url": page_url,
         "contactPoint": contact_point,
     }
-
-
-def json_ld_script(data: dict[str, Any]) -> SafeString:
-    """A JSON-LD data block; <, > and & are escaped so editor text cannot end the script element."""
-    encoded = json.dumps(data, ensure_ascii=False, indent=2).translate(JSON_SCRIPT_ESCAPES)
-    return format_html('<script type="application/ld+json">{}</script>', mark_safe(encoded))
 
 
 def contact_page_context(now: datetime.datetime, page_url: str) -> dict[str, object]:

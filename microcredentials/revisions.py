@@ -29,8 +29,7 @@ REVISION_FIELDS = [
     "topic", "title", "slug", "summary", "body", "status", "publish_at", "updated_on",
     "order", "owner", "review_by", "last_edited_by", "version",
 ]  # fmt: skip
-RESTORED_FIELDS = ("title", "summary", "body")
-TEXT_FIELDS = ("title", "summary", "body")
+TEXT_FIELDS = ("title", "summary", "body")  # what editors write: compared, merged on conflict, restored
 OTHER_FIELDS = ("topic_id", "slug", "status", "publish_at", "updated_on", "review_by", "owner_id")
 LABELS = {
     "title": "Title",
@@ -184,7 +183,7 @@ def compare(
 def restore(page: AdvicePage, version: Version, user: User) -> str:
     """Put back a revision's title, summary and body as a new revision; returns the change message."""
     values = version_values(version)
-    for name in RESTORED_FIELDS:
+    for name in TEXT_FIELDS:
         setattr(page, name, values[name])
     if user.is_authenticated:
         page.last_edited_by = user  # type: ignore[assignment]
