@@ -7,6 +7,7 @@ back to plain text if even the template fails, so an error page never raises.
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 
 
 def render_error_page(request: HttpRequest, template: str, status: int, fallback: str) -> HttpResponse:
@@ -24,6 +25,7 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return render_error_page(request, "403.html", 403, "Sorry, you cannot see this page.")
 
 
+@never_cache  # a refusal is about this one request: nothing may keep it
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: usually a form left open so long that its security check expired."""
     return render_error_page(

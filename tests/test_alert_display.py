@@ -219,3 +219,4 @@ def test_alert_shows_on_the_403_page(weekend_closure: SiteAlert) -> None:
     html = response.content.decode()
     assert response.status_code == 403
     assert "will be closed from 3.00pm today, Friday 10 November" in html
+    assert "no-store" in response["Cache-Control"]  # every CSRF refusal (errors.csrf_failure) is kept by no one
