@@ -172,17 +172,12 @@ def is_valid_key(key: str) -> bool:
     return bool(KEY_PATTERN.match(key))
 
 
-def displayed_alert(alert: SiteAlert | None, now: datetime.datetime, cookie_value: str | None) -> DisplayedAlert | None:
-    """The alert as the template shows it at `now`, or None when there is none or the reader hid this wording."""
-    if alert is None:
-        return None
-    key = dismissal_key(alert)
-    if key in dismissed_keys(cookie_value):
-        return None
+def displayed_alert(alert: SiteAlert, now: datetime.datetime) -> DisplayedAlert:
+    """The alert as the template shows it at `now`."""
     is_closure = alert.kind == SiteAlert.Kind.CLOSURE
     warning = alert.level == SiteAlert.Level.WARNING
     return DisplayedAlert(
-        key=key,
+        key=dismissal_key(alert),
         level="warning" if warning else "information",
         label="Warning" if warning else "Information",
         text=closure_wording(alert, now) if is_closure else alert_text_html(alert.message),
@@ -236,13 +231,16 @@ def site_alert_html(request: HttpRequest) -> str:
     except DatabaseError as error:
         logger.warning("Site alert left out: the database could not be read (%s).", error)
         return ""
-    shown = displayed_alert(alert, now, request.COOKIES.get(DISMISSED_COOKIE))
-    if shown is None:
+    if alert is None:
+        return ""
+    alert_key = dismissal_key(alert)
+    if alert_key in dismissed_keys(request.COOKIES.get(DISMISSED_COOKIE)):
         return ""
     path = request.get_full_path()
-    key = f"alert-html:{shown.key}:{now:%Y%m%d%H%M}:{hashlib.sha256(path.encode()).hexdigest()[:16]}"
+    key = f"alert-html:{alert_key}:{now:%Y%m%d%H%M}:{hashlib.sha256(path.encode()).hexdigest()[:16]}"
     html: str | None = generation_get(key)  # the key names everything the HTML depends on
-    if html is None:
-        html = render_to_string("includes/site_alert.html", {"alert": shown, "next_path": path}, request=request)
+    if html is None:  # worded and rendered once a minute per page, not for every request
+        context = {"alert": displayed_alert(alert, now), "next_path": path}
+        html = render_to_string("includes/site_alert.html", context, request=request)
         generation_set(key, html, timeout=60)
     return html
