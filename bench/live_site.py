@@ -105,27 +105,24 @@ def _lower(headers: object) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class FeedbackForm:
-    """What a reader's browser holds to send feedback: the form's action, the CSRF cookie and the token."""
+    """Where a reader's browser sends feedback, and the origin it says the post comes from (the page's own)."""
 
     action: str
-    cookie: str
-    token: str
+    origin: str
 
 
 def feedback_form(base: str) -> FeedbackForm:
     page = fetch(base + ADVICE_PATH)
-    cookie = re.search(r"csrftoken=([^;]+)", page.headers.get("set-cookie", ""))
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.body)
     action = re.search(r'action="(/feedback/\d+/)"', page.body)
-    if not (cookie and token and action):
-        raise RuntimeError(f"no feedback form with a CSRF cookie and token on {ADVICE_PATH} ({page.status})")
-    return FeedbackForm(action=action.group(1), cookie=cookie.group(1), token=token.group(1))
+    if not action:
+        raise RuntimeError(f"no feedback form on {ADVICE_PATH} ({page.status})")
+    return FeedbackForm(action=action.group(1), origin=base)
 
 
 def send_feedback(base: str, form: FeedbackForm, client: str, comment: str = "", as_json: bool = True) -> Answer:
     """Answer 'No' with `comment` (or 'Yes' without one) as the reader at address `client`."""
-    fields = {"useful": "no" if comment else "yes", "comment": comment, "csrfmiddlewaretoken": form.token}
-    headers = {"Cookie": f"csrftoken={form.cookie}", "X-Forwarded-For": client}
+    fields = {"useful": "no" if comment else "yes", "comment": comment}
+    headers = {"Origin": form.origin, "Sec-Fetch-Site": "same-origin", "X-Forwarded-For": client}
     if as_json:
         headers["Accept"] = "application/json"
     return fetch(base + form.action, fields, headers)

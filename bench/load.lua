@@ -1,8 +1,8 @@
--- A mixed load for bench/load.py: wrk -s bench/load.lua URL -- ADVICE STATIC FEEDBACK COOKIE TOKEN
+-- A mixed load for bench/load.py: wrk -s bench/load.lua URL -- ADVICE STATIC FEEDBACK ORIGIN
 --
 -- Each connection cycles through a mix of advice page, home, a new search, a static file and now
--- and then a feedback POST (with the CSRF cookie and token bench/load.py fetched first, and
--- a client address of its own in X-Forwarded-For, as readers behind a load balancer have).
+-- and then a feedback POST (from the page's own origin, as a browser labels it, and with a
+-- client address of its own in X-Forwarded-For, as readers behind a load balancer have).
 -- Every answer is tallied per second by what it is (its Content-Type) and its status, and
 -- done() prints one line, LOAD-RESULT {json}, that bench/load.py reads.
 
@@ -29,11 +29,12 @@ function init(args)
   prepared.static = wrk.format("GET", static)
   feedback.path = args[3]
   feedback.headers = {
-    ["Cookie"] = "csrftoken=" .. args[4],
+    ["Origin"] = args[4],
+    ["Sec-Fetch-Site"] = "same-origin",
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["Accept"] = "application/json",
   }
-  feedback.body = "useful=yes&csrfmiddlewaretoken=" .. args[5]
+  feedback.body = "useful=yes"
 end
 
 local function feedback_request()

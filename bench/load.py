@@ -94,8 +94,7 @@ def wrk_command(settings: Settings, base: str, form: FeedbackForm, static: str) 
         ADVICE_PATH,
         static,
         form.action,
-        form.cookie,
-        form.token,
+        form.origin,
     ]
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 from microcredentials.alerts import DISMISSED_COOKIE, DISMISSED_MAX_AGE, add_dismissed_key, is_valid_key
 from microcredentials.caching import cache_public_page
 from microcredentials.contact import contact_page_context
+from microcredentials.security import refuse_cross_origin_posts
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -21,6 +22,7 @@ def _safe_next(request: HttpRequest) -> str:
     return target if allowed else "/"
 
 
+@refuse_cross_origin_posts
 @require_POST
 def dismiss_alert(request: HttpRequest) -> HttpResponse:
     """Remember in a cookie that this reader hid this alert, then go back (303) to the page they were on.

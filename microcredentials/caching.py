@@ -8,10 +8,11 @@ How it stays right:
   every worker process on the machine sees.
 - A cached page also expires at the next scheduled change (a page's publish_at),
   so scheduled pages appear on time without a cron job.
-- The parts of a page that differ per request are left as holes, filled on the
-  way out by `PerRequestFragmentsMiddleware`: the CSRF token (the `csrf_token`
-  context variable is a marker, see context_processors.py) and the site alert
-  (its own short-lived cache, reworded each minute, hidden per visitor's cookie).
+- The one part of a page that differs per request, the site alert, is left as a
+  hole, filled on the way out by `PerRequestFragmentsMiddleware` (from its own
+  short-lived cache, reworded each minute, hidden per visitor's cookie). Readers'
+  forms carry no per-visitor token (see security.refuse_cross_origin_posts), so
+  every anonymous reader gets the same bytes and sets no cookie.
 - Only anonymous GETs without cookies other than the CSRF and alert-dismissal
   cookies are served from the cache; staff, sessions and messages always get a
   fresh render. A query string bypasses the cache, except on the paths in
@@ -34,12 +35,10 @@ from django.core.cache import cache, caches
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
-from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_etags
 
-CSRF_MARKER = "__csrf_token_hole__"
 ALERT_MARKER = "<!--site-alert-hole-->"
 PUBLIC_CACHE_CONTROL = f"public, max-age={settings.PUBLIC_CACHE_SECONDS}"
 GENERATION_KEY = "content-generation"
@@ -50,7 +49,7 @@ STALE_IF_ERROR_SECONDS = 24 * 60 * 60
 # outage. Any other parameter, or one given twice, bypasses the cache, so it cannot be used to fill it.
 QUERY_KEYED_PATHS = {"/search/": frozenset({"q", "page"})}
 # Part of every page key: change it when CachedPage changes, so a release never unpickles an older shape.
-CACHED_PAGE_FORMAT = 2
+CACHED_PAGE_FORMAT = 3
 
 # --- the content generation -------------------------------------------------
 
@@ -292,7 +291,7 @@ def _mark_public(response: HttpResponseBase, entry: CachedPage) -> None:
 
 
 class PerRequestFragmentsMiddleware:
-    """Fill the CSRF-token and alert holes in every HTML response; answer 304 where the page is unchanged."""
+    """Fill the alert hole in every HTML response; answer 304 where the page is unchanged."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
@@ -306,14 +305,9 @@ class PerRequestFragmentsMiddleware:
         if ALERT_MARKER.encode() in body:
             alert = _alert_html(request)
             body = body.replace(ALERT_MARKER.encode(), alert.encode())
-        csrf_secret = ""
-        if CSRF_MARKER.encode() in body:
-            body = body.replace(CSRF_MARKER.encode(), get_token(request).encode())
-            csrf_secret = request.META["CSRF_COOKIE"]  # the secret this visitor's cookie now holds
         basis = getattr(response, "etag_basis", None)
         if basis and request.method in ("GET", "HEAD"):
-            # Any token masked from the same secret stays valid, so an unchanged page can answer 304.
-            etag = '"' + hashlib.sha256(f"{basis}|{alert}|{csrf_secret}".encode()).hexdigest()[:32] + '"'
+            etag = '"' + hashlib.sha256(f"{basis}|{alert}".encode()).hexdigest()[:32] + '"'
             if etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
                 return _not_modified(response, etag)
             response["ETag"] = etag

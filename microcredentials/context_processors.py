@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from microcredentials.caching import CSRF_MARKER
 from microcredentials.footer import footer_links
 
 
@@ -10,6 +9,4 @@ def site(request: HttpRequest) -> dict[str, object]:
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL,
         "footer_links": footer_links(),
-        # A hole that PerRequestFragmentsMiddleware fills with this visitor's token, so pages can be cached.
-        "csrf_token": CSRF_MARKER,
     }

@@ -12,6 +12,7 @@ from microcredentials.caching import cache_public_page
 from microcredentials.models import AdvicePage
 from microcredentials.outage import DATABASE_DOWN, retry_later
 from microcredentials.search import RESULTS_PER_PAGE, clean_query, find_pages, to_results
+from microcredentials.security import refuse_cross_origin_posts
 from microcredentials.study_time import HOURS_PER_CREDIT, StudyTimeForm, calculate
 
 
@@ -54,6 +55,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+@refuse_cross_origin_posts
 @cache_control(private=True, no_store=True)
 @require_POST
 def page_feedback(request: HttpRequest, page_id: int) -> HttpResponse:

@@ -8,9 +8,11 @@
   friends) the site's 405 page, keeping its Allow header.
 - `SiteWideCSPMiddleware` is django-csp's middleware with the policy built once.
 - `lockout_response` is the page django-axes shows when sign-in is paused.
+- `refuse_cross_origin_posts` guards the readers' forms without a per-visitor token.
 """
 
 import functools
+import logging
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -24,8 +26,14 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.timesince import timesince
+from django.views.decorators.csrf import csrf_exempt
+
+from microcredentials.errors import csrf_failure
 
 Handler = Callable[[HttpRequest], HttpResponseBase]
+# "none" is a request the reader started themselves (typed or bookmarked), not one a page made.
+SAME_ORIGIN_FETCH_SITES = frozenset({"same-origin", "none"})
+csrf_log = logging.getLogger("django.security.csrf")
 
 
 def permissions_policy_header(policy: dict[str, list[str]]) -> str:
@@ -135,3 +143,44 @@ class SiteWideCSPMiddleware(CSPMiddleware):
 @functools.cache
 def _site_policy() -> str:
     return build_policy(config=settings.CONTENT_SECURITY_POLICY["DIRECTIVES"])
+
+
+def is_cross_origin(request: HttpRequest) -> bool:
+    """Whether a browser sent this request from a page on another origin: a cross-site request forgery.
+
+    Browsers label every request with Sec-Fetch-Site (all current ones since 2023) and every form post with
+    Origin (since 2020), and a page's script can set neither. A request with neither comes from a program
+    or a very old browser; we let it through, as Go's CrossOriginProtection does.
+    """
+    origin = request.headers.get("Origin")
+    if origin is not None and origin in settings.CSRF_TRUSTED_ORIGINS:
+        return False
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site not in SAME_ORIGIN_FETCH_SITES
+    if origin is None:
+        return False
+    return origin != f"{request.scheme}://{request.get_host()}"
+
+
+def refuse_cross_origin_posts(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """CSRF protection for readers' forms (feedback, hiding the alert), checked from the browser's own headers.
+
+    Django's token would have to be masked afresh and its cookie set on every page carrying these forms, so
+    no two readers could share a cached copy (nor could a CDN keep one) and a quarter of each page's cost
+    went on it. These forms act for no signed-in person, so what needs guarding is only that another site
+    cannot make its visitors' browsers send them. Staff forms keep Django's CsrfViewMiddleware.
+    """
+
+    @functools.wraps(view)
+    def guarded(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
+        if request.method not in ("GET", "HEAD", "OPTIONS") and is_cross_origin(request):
+            csrf_log.warning(
+                "Forbidden (cross-origin post from %s): %s",
+                request.headers.get("Origin") or request.headers.get("Sec-Fetch-Site"),
+                request.path,
+            )
+            return csrf_failure(request)
+        return view(request, *args, **kwargs)
+
+    return csrf_exempt(guarded)

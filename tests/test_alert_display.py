@@ -215,7 +215,9 @@ def test_error_page_still_renders_when_the_database_is_down(
 
 def test_alert_shows_on_the_403_page(weekend_closure: SiteAlert) -> None:
     with time_machine.travel(FRIDAY_MORNING, tick=False):
-        response = Client(enforce_csrf_checks=True).post("/alerts/dismiss/", {"key": "1-abc", "next": "/"})
+        response = Client().post(
+            "/alerts/dismiss/", {"key": "1-abc", "next": "/"}, headers={"origin": "https://elsewhere.example"}
+        )
     html = response.content.decode()
     assert response.status_code == 403
     assert "will be closed from 3.00pm today, Friday 10 November" in html

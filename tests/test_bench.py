@@ -22,8 +22,8 @@ ROWS = [
     "home",
     "advice page",
     "search, repeated",
-    "advice, returning",
     "search, new query",
+    "advice, with alert",
 ]
 
 

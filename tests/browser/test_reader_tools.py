@@ -172,3 +172,14 @@ def test_answering_no_with_a_comment_without_javascript(new_context: CreateConte
     expect(page).to_have_url(re.compile(rf"{site.advice_path}\?feedback=thanks#feedback$"))
     expect(page.get_by_role("heading", name="Thank you for your feedback")).to_be_visible()
     assert list(PageFeedback.objects.values_list("useful", "comment")) == [(False, "Too long.")]
+
+
+def test_a_form_on_another_site_cannot_send_feedback(page: Page, site: Site) -> None:
+    """Chromium itself labels the post as coming from elsewhere (Origin, Sec-Fetch-Site), so it is refused."""
+    elsewhere = "http://elsewhere.example/"
+    form = f'<form method="post" action="{site.url}/feedback/{site.page.pk}/"><input name="useful" value="yes">'
+    page.route(elsewhere, lambda route: route.fulfill(content_type="text/html", body=form + "<button>Send</button>"))
+    page.goto(elsewhere)
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your request could not be sent")
+    assert not PageFeedback.objects.exists()
