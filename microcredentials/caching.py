@@ -24,7 +24,9 @@ import hashlib
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,7 +66,30 @@ def _uses_local_memory() -> bool:
     return settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
 
 
+# The generation as this request first read it. With Redis each read is a round trip, and a cached page's
+# key and its alert would each read it. A change made during the request (a staff save) forgets it.
+_generation_this_request: ContextVar[dict[str, str] | None] = ContextVar("generation_this_request", default=None)
+
+
+@contextmanager
+def one_generation_per_request() -> Iterator[None]:
+    token = _generation_this_request.set({})
+    try:
+        yield
+    finally:
+        _generation_this_request.reset(token)
+
+
 def content_generation() -> str:
+    memo = _generation_this_request.get()
+    if memo is None:
+        return _read_generation()
+    if "generation" not in memo:
+        memo["generation"] = _read_generation()
+    return memo["generation"]
+
+
+def _read_generation() -> str:
     if _uses_local_memory():
         try:
             return str(os.stat(_stamp_file()).st_mtime_ns)
@@ -76,6 +101,9 @@ def content_generation() -> str:
 
 
 def _bump() -> None:
+    memo = _generation_this_request.get()
+    if memo is not None:
+        memo.clear()
     if _uses_local_memory():
         stamp = _stamp_file()
         stamp.touch()
@@ -297,7 +325,10 @@ class PerRequestFragmentsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        response = self.get_response(request)
+        with one_generation_per_request():
+            return self._fill(request, self.get_response(request))
+
+    def _fill(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         if getattr(response, "streaming", False) or not response.get("Content-Type", "").startswith("text/html"):
             return response
         body: bytes = response.content  # type: ignore[attr-defined]

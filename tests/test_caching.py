@@ -234,6 +234,26 @@ def test_with_redis_the_generation_never_expires_and_never_goes_back() -> None:
         assert int(content_generation()) > bumped
 
 
+def redis_commands(server: redis.Redis) -> int:
+    """Commands the server has run so far, not counting the INFO calls that ask."""
+    stats = server.info("commandstats")
+    return sum(int(stat["calls"]) for name, stat in stats.items() if name != "cmdstat_info")
+
+
+@pytest.mark.slow
+def test_with_redis_a_cached_page_with_an_alert_costs_one_round_trip(shipped_content: AdvicePage) -> None:
+    """The generation is read once per request (page key and alert alike); the rest is kept in the process."""
+    redis_backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache"}
+    with redis_server() as url, override_settings(CACHES={"default": redis_backend | {"LOCATION": url}}):
+        general("Phones are busy today.", show_from=timezone.now() - datetime.timedelta(hours=1))
+        reader, server = Client(), redis.Redis.from_url(url)
+        assert "Phones are busy today." in reader.get(ADVICE_URL).content.decode()  # stores the page and alert
+        before = redis_commands(server)
+        for _ in range(5):
+            assert "Phones are busy today." in reader.get(ADVICE_URL).content.decode()
+        assert redis_commands(server) - before == 5
+
+
 def test_a_flood_of_made_up_searches_cannot_push_out_the_feedback_rate_limit(
     client: Client, shipped_content: AdvicePage
 ) -> None:
