@@ -28,13 +28,9 @@ from microcredentials.feedback import counts_per_page, write_csv
 from microcredentials.locking import EditConflict
 from microcredentials.models import AdvicePage, PageChange, PageFeedback, Topic
 from microcredentials.page_forms import AdvicePageForm, change_message
-from microcredentials.revisions import format_when, revision_count, save_with_revision
+from microcredentials.revisions import format_when, revision_count, save_with_revision, short_date
 
 # --- Topics and advice pages (staff editing) ---------------------------------------------------------
-
-
-def short_date(day: datetime.date) -> str:
-    return f"{day.day} {day:%b %Y}"
 
 
 @admin.register(Topic)

@@ -22,6 +22,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from reversion.models import Version
 
+from microcredentials.alerts import format_clock
 from microcredentials.locking import save_page
 from microcredentials.models import AdvicePage
 
@@ -58,10 +59,15 @@ class FieldDiff:
     after: str = ""
 
 
+def short_date(day: datetime.date) -> str:
+    """A date as staff lists show it: 29 Aug 2023."""
+    return f"{day.day} {day:%b %Y}"
+
+
 def format_when(moment: datetime.datetime) -> str:
     """A date and time the New Zealand way, e.g. 29 Aug 2023, 3.05pm."""
     local = timezone.localtime(moment)
-    return f"{local.day} {local:%b %Y}, {local.hour % 12 or 12}.{local:%M}{'am' if local.hour < 12 else 'pm'}"
+    return f"{short_date(local)}, {format_clock(local.time())}"
 
 
 def user_name(user: Any) -> str:
@@ -141,7 +147,7 @@ def _display(name: str, value: Any) -> str:
     if isinstance(value, datetime.datetime):
         return format_when(value)
     if isinstance(value, datetime.date):
-        return f"{value.day} {value:%b %Y}"
+        return short_date(value)
     if name in ("topic_id", "owner_id"):
         return _related_name(name, value)
     return str(value)
