@@ -1,7 +1,6 @@
 """Thin views for readers' tools: search, the study-time calculator, page feedback and robots.txt."""
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
@@ -11,7 +10,7 @@ from microcredentials import feedback, outage
 from microcredentials.caching import cache_public_page
 from microcredentials.models import AdvicePage
 from microcredentials.outage import DATABASE_DOWN, retry_later
-from microcredentials.search import RESULTS_PER_PAGE, clean_query, find_pages, to_results
+from microcredentials.search import clean_query, find_results
 from microcredentials.security import refuse_cross_origin_posts
 from microcredentials.study_time import HOURS_PER_CREDIT, StudyTimeForm, calculate
 
@@ -22,9 +21,9 @@ def search(request: HttpRequest) -> HttpResponse:
     query = clean_query(request.GET.get("q", ""))
     context: dict[str, object] = {"query": query}
     if query.has_words:
-        # get_page turns a missing or nonsense page number into the first page, and one too big into the last.
-        results_page = Paginator(find_pages(query), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-        context.update(results_page=results_page, results=to_results(results_page.object_list))
+        # A missing or nonsense page number gives the first page, and one too big (or below 1) the last.
+        results_page = find_results(query, request.GET.get("page"))
+        context.update(results_page=results_page, results=results_page.object_list)
     return render(request, "microcredentials/search.html", context)
 
 

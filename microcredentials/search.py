@@ -9,27 +9,28 @@ with ts_rank and get a highlighted snippet from ts_headline.
 SQLite (development and tests): an FTS5 table mirrors the same three columns with the Porter stemmer, kept in
 step by the same signal handlers, so simple words find the same pages; bm25 ranks title over summary over body.
 
-Both paths go through `AdvicePage.objects.live()`, so drafts and scheduled pages are never found.
+A search is one raw SQL query on either database (see `find_results`). Both queries repeat the condition of
+`AdvicePage.objects.live()`, so drafts and scheduled pages are never found (tests/test_search.py checks the two agree).
 Queryset `.update()` calls bypass the index: save the page (or run `load_content`) to refresh it.
 """
 
 import html
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchVector
+from django.core.paginator import Page, Paginator
 from django.db import connection, connections
-from django.db.models import F, QuerySet, TextField, Value
 from django.db.models.expressions import CombinedExpression
-from django.db.models.functions import Concat
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from microcredentials.models import AdvicePage, AdvicePageQuerySet
+from microcredentials.models import AdvicePage
 
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 10
@@ -42,6 +43,10 @@ INDEXED_FIELDS = {"title", "summary", "body"}
 MARK_START = "\ue000"
 MARK_END = "\ue001"
 MARKED_WORDS = re.compile(f"{MARK_START}([^{MARK_START}{MARK_END}]*){MARK_END}")
+HEADLINE_OPTIONS = (
+    f"StartSel='{MARK_START}', StopSel='{MARK_END}', MaxWords=20, MinWords=10, MaxFragments=2, FragmentDelimiter=' … '"
+)
+LAST_PAGE = 2**62  # a page index past any real end, that still fits a 64-bit integer
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 WORD = re.compile(r"[^\W_]+")  # a run of letters or digits, in any script
@@ -79,25 +84,26 @@ def clean_query(raw: str) -> CleanedQuery:
     return CleanedQuery(text[:MAX_QUERY_LENGTH].rstrip(), was_cut=True)
 
 
-def find_pages(query: CleanedQuery) -> QuerySet[AdvicePage] | list[AdvicePage]:
-    """Live pages matching the query, best first; each has a raw `headline` for `snippet_html`."""
-    if not query.has_words:
-        return []
-    if connection.vendor == "postgresql":
-        return _postgres_matches(query.text)
-    return _sqlite_matches(query.text)
+def find_results(query: CleanedQuery, page_number: str | None = None) -> Page[SearchResult]:
+    """One page of the live pages matching the query, best first; its paginator counts all of them.
 
-
-def to_results(pages: Iterable[AdvicePage]) -> list[SearchResult]:
-    return [
+    The page number is read as Paginator.get_page reads it: anything but a whole number is the first page, and one
+    below 1 or past the end is the last page.
+    """
+    rows = _matching_rows(query.text, _page_index(page_number)) if query.has_words else []
+    results = [
         SearchResult(
-            title=page.title,
-            url=page.get_absolute_url(),
-            topic_title=page.topic.title,
-            snippet=snippet_html(getattr(page, "headline", "")),
+            title=title,
+            url=reverse("advice_page", kwargs={"topic_slug": topic_slug, "page_slug": slug}),
+            topic_title=topic_title,
+            snippet=snippet_html(headline),
         )
-        for page in pages
+        for _place, _total, title, slug, topic_title, topic_slug, headline in rows
     ]
+    place, total = rows[0][:2] if rows else (1, 0)
+    # The query has counted the matches already: the paginator only needs a list of that length.
+    paginator: Paginator[Any] = Paginator(range(total), RESULTS_PER_PAGE)
+    return Page(results, (place - 1) // RESULTS_PER_PAGE + 1, paginator)
 
 
 def snippet_html(raw: str) -> SafeString:
@@ -108,54 +114,95 @@ def snippet_html(raw: str) -> SafeString:
     return mark_safe(marked.replace(MARK_START, "").replace(MARK_END, ""))
 
 
-def _live_pages() -> AdvicePageQuerySet:
-    return AdvicePage.objects.live().select_related("topic").only("title", "slug", "topic__title", "topic__slug")
+def _page_index(page_number: str | None) -> int:
+    """The zero-based page wanted; LAST_PAGE (or any index past the end) means the last page."""
+    try:
+        number = int(page_number or 1)
+    except ValueError:
+        return 0
+    return min(number - 1, LAST_PAGE) if number >= 1 else LAST_PAGE
 
 
-def _postgres_matches(text: str) -> QuerySet[AdvicePage]:
-    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-    # The summary comes first, so a match there makes the snippet and a title-only match shows the summary.
-    document = Concat("summary", Value("\n\n"), "body", output_field=TextField())
-    headline = SearchHeadline(
-        document,
-        query,
-        config=SEARCH_CONFIG,
-        start_sel=MARK_START,
-        stop_sel=MARK_END,
-        max_words=20,
-        min_words=10,
-        max_fragments=2,
-        fragment_delimiter=" … ",
-    )
-    return (
-        _live_pages()
-        .filter(search_vector=query)
-        .annotate(rank=SearchRank(F("search_vector"), query), headline=headline)
-        .order_by("-rank", "topic__order", "order", "title")
-    )
+# Raw SQL, one query per search: the ORM took longer to compile its query than PostgreSQL took to run it, and
+# count(*) OVER () replaces the Paginator's separate COUNT query. The outer query keeps only the page wanted (the
+# last one if the index is past the end), so snippets are made only for the results shown. Equal ranks fall back
+# to the topic and page order, then the title and id, so each result shows on one page only. Both queries keep
+# the condition of AdvicePage.objects.live() and answer with the same columns.
+POSTGRES_SEARCH = """
+WITH matches AS (
+    SELECT page.title, page.slug, topic.title AS topic_title, topic.slug AS topic_slug, query,
+        page.summary || %(blank_line)s || page.body AS document,
+        row_number() OVER (
+            ORDER BY ts_rank(page.search_vector, query) DESC, topic."order", page."order", page.title, page.id
+        ) AS place,
+        count(*) OVER () AS total
+    FROM microcredentials_advicepage page
+    JOIN microcredentials_topic topic ON topic.id = page.topic_id
+    CROSS JOIN websearch_to_tsquery(%(config)s::regconfig, %(text)s) query
+    WHERE page.search_vector @@ query
+        AND page.status = %(published)s AND (page.publish_at IS NULL OR page.publish_at <= %(now)s)
+)
+SELECT place, total, title, slug, topic_title, topic_slug,
+    ts_headline(%(config)s::regconfig, document, query, %(headline_options)s)
+FROM matches
+WHERE (place - 1) / %(per_page)s = least(%(page_index)s, (total - 1) / %(per_page)s)
+ORDER BY place
+"""
+
+# Each bm25 weight follows a column: page_id (not searched), title, summary, body. FTS5 allows bm25 and snippet
+# only in a query of the FTS table itself, hence "found". The snippet comes from the summary unless only the body
+# has the words, as ts_headline's does with the summary first.
+SQLITE_SEARCH = f"""
+WITH found AS (
+    SELECT page_id, bm25({FTS_TABLE}, 0.0, 10.0, 5.0, 1.0) AS score,
+        snippet({FTS_TABLE}, 2, %(mark_start)s, %(mark_end)s, ' … ', 20) AS summary_snippet,
+        snippet({FTS_TABLE}, 3, %(mark_start)s, %(mark_end)s, ' … ', 20) AS body_snippet
+    FROM {FTS_TABLE}
+    WHERE {FTS_TABLE} MATCH %(match)s
+),
+matches AS (
+    SELECT page.title, page.slug, topic.title AS topic_title, topic.slug AS topic_slug, summary_snippet, body_snippet,
+        row_number() OVER (ORDER BY found.score, topic."order", page."order", page.title, page.id) AS place,
+        count(*) OVER () AS total
+    FROM found
+    JOIN microcredentials_advicepage page ON page.id = found.page_id
+    JOIN microcredentials_topic topic ON topic.id = page.topic_id
+    WHERE page.status = %(published)s AND (page.publish_at IS NULL OR page.publish_at <= %(now)s)
+)
+SELECT place, total, title, slug, topic_title, topic_slug,
+    CASE WHEN instr(body_snippet, %(mark_start)s) AND NOT instr(summary_snippet, %(mark_start)s)
+        THEN body_snippet ELSE summary_snippet END
+FROM matches
+WHERE (place - 1) / %(per_page)s = min(%(page_index)s, (total - 1) / %(per_page)s)
+ORDER BY place
+"""
 
 
-def _sqlite_matches(text: str) -> list[AdvicePage]:
-    # Each word quoted, so FTS5 syntax in the query is just text; quoted words are ANDed together.
-    # bm25 weights follow the columns: page_id (not searched), title, summary, body.
-    match = " ".join(f'"{word}"' for word in WORD.findall(text))
-    sql = (
-        f"SELECT page_id, snippet({FTS_TABLE}, 2, %s, %s, ' … ', 20), snippet({FTS_TABLE}, 3, %s, %s, ' … ', 20) "
-        f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY bm25({FTS_TABLE}, 0.0, 10.0, 5.0, 1.0)"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [MARK_START, MARK_END, MARK_START, MARK_END, match])
-        rows = cursor.fetchall()
-    position = {page_id: index for index, (page_id, _summary, _body) in enumerate(rows)}
-    # Like the PostgreSQL snippet: from the summary unless only the body has the words.
-    headlines = {
-        page_id: body if MARK_START in body and MARK_START not in summary else summary
-        for page_id, summary, body in rows
+def _matching_rows(text: str, page_index: int) -> list[tuple[Any, ...]]:
+    """(place, total, title, slug, topic_title, topic_slug, raw headline) for each result on the page wanted."""
+    params: dict[str, Any] = {
+        "published": AdvicePage.Status.PUBLISHED.value,
+        "now": connection.ops.adapt_datetimefield_value(timezone.now()),
+        "per_page": RESULTS_PER_PAGE,
+        "page_index": page_index,
     }
-    pages = sorted(_live_pages().filter(pk__in=position), key=lambda page: position[page.pk])
-    for page in pages:
-        page.headline = headlines[page.pk]  # type: ignore[attr-defined]
-    return pages
+    if connection.vendor == "postgresql":
+        sql = POSTGRES_SEARCH
+        params.update(
+            text=text,
+            config=SEARCH_CONFIG,
+            blank_line="\n\n",  # the summary comes first: a title-only match shows the summary
+            headline_options=HEADLINE_OPTIONS,
+        )
+    else:
+        sql = SQLITE_SEARCH
+        # Each word quoted, so FTS5 syntax in the query is just text; quoted words are ANDed together.
+        params.update(
+            match=" ".join(f'"{word}"' for word in WORD.findall(text)), mark_start=MARK_START, mark_end=MARK_END
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def search_vector() -> CombinedExpression:

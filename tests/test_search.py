@@ -5,18 +5,28 @@ import re
 from collections.abc import Callable
 
 import pytest
+import time_machine
+from django.core.paginator import Paginator
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from microcredentials.models import AdvicePage
-from microcredentials.search import MAX_QUERY_LENGTH, clean_query, find_pages, snippet_html, to_results
+from microcredentials.search import MAX_QUERY_LENGTH, RESULTS_PER_PAGE, clean_query, find_results, snippet_html
 
 MakePage = Callable[..., AdvicePage]
 
 
 def result_titles(html: str) -> list[str]:
     return re.findall(r'<h2 class="search-results__title"><a href="[^"]+">([^<]+)</a>', html)
+
+
+def found_titles(text: str) -> list[str]:
+    return [result.title for result in find_results(clean_query(text))]
+
+
+def found_urls(text: str) -> list[str]:
+    return [result.url for result in find_results(clean_query(text))]
 
 
 @pytest.mark.django_db
@@ -40,7 +50,7 @@ def test_title_match_ranks_above_body_match(client: Client, make_page: MakePage)
 def test_summary_match_ranks_above_body_match(make_page: MakePage) -> None:
     make_page(slug="body", title="One", summary="About work.", body="Volunteering helps.\n")
     make_page(slug="summary", title="Two", summary="Volunteering and you.", body="Other things.\n")
-    assert [page.title for page in find_pages(clean_query("volunteering"))] == ["Two", "One"]
+    assert found_titles("volunteering") == ["Two", "One"]
 
 
 @pytest.mark.django_db
@@ -48,32 +58,50 @@ def test_only_live_pages_are_found(make_page: MakePage) -> None:
     make_page(slug="live", title="Live kaimahi page")
     make_page(slug="draft", title="Draft kaimahi page", status=AdvicePage.Status.DRAFT)
     make_page(slug="later", title="Later kaimahi page", publish_at=timezone.now() + datetime.timedelta(days=1))
-    assert [page.title for page in find_pages(clean_query("kaimahi"))] == ["Live kaimahi page"]
+    assert found_titles("kaimahi") == ["Live kaimahi page"]
+
+
+@pytest.mark.django_db
+def test_search_finds_exactly_the_pages_that_live_shows(make_page: MakePage) -> None:
+    # The search queries repeat the condition of AdvicePage.objects.live() in SQL: the two must agree.
+    now = timezone.now()
+    hour = datetime.timedelta(hours=1)
+    draft = AdvicePage.Status.DRAFT
+    make_page(slug="published", title="Kaupapa one")
+    make_page(slug="went-live", title="Kaupapa two", publish_at=now - hour)
+    make_page(slug="scheduled", title="Kaupapa three", publish_at=now + hour)
+    make_page(slug="draft", title="Kaupapa four", status=draft)
+    make_page(slug="draft-went-live", title="Kaupapa five", status=draft, publish_at=now - hour)
+    with time_machine.travel(now, tick=False):
+        make_page(slug="live-this-instant", title="Kaupapa six", publish_at=now)
+        live = {page.get_absolute_url() for page in AdvicePage.objects.live().select_related("topic")}
+        assert live == {"/find-a-job/published/", "/find-a-job/went-live/", "/find-a-job/live-this-instant/"}
+        assert set(found_urls("kaupapa")) == live
 
 
 @pytest.mark.django_db
 def test_all_words_must_match(make_page: MakePage) -> None:
     make_page(slug="a", title="Write a CV", body="Keep your CV short.\n")
     make_page(slug="b", title="Cover letters", summary="Letters.", body="Keep it short.\n")
-    assert [page.title for page in find_pages(clean_query("short CV"))] == ["Write a CV"]
+    assert found_titles("short CV") == ["Write a CV"]
 
 
 @pytest.mark.django_db
 def test_edited_and_deleted_pages_leave_the_index(make_page: MakePage) -> None:
     page = make_page(title="Whakapapa and work")
-    assert find_pages(clean_query("whakapapa"))
+    assert found_titles("whakapapa")
     page.title = "Family and work"
     page.save()
-    assert not find_pages(clean_query("whakapapa"))
-    assert find_pages(clean_query("family"))
+    assert not found_titles("whakapapa")
+    assert found_titles("family")
     page.delete()
-    assert not find_pages(clean_query("family"))
+    assert not found_titles("family")
 
 
 @pytest.mark.django_db
 def test_snippet_highlights_the_words_and_escapes_everything_else(make_page: MakePage) -> None:
     make_page(summary="Tips & tricks.", body='Ask about <script>alert("x")</script> an apprenticeship today.\n')
-    [result] = to_results(find_pages(clean_query("apprenticeship")))
+    [result] = find_results(clean_query("apprenticeship"))
     assert "<mark>apprenticeship</mark>" in result.snippet
     assert "<script" not in result.snippet
     assert re.sub(r"</?mark>", "", result.snippet).count("<") == 0
@@ -82,7 +110,7 @@ def test_snippet_highlights_the_words_and_escapes_everything_else(make_page: Mak
 @pytest.mark.django_db
 def test_title_only_match_shows_the_summary_as_snippet(make_page: MakePage) -> None:
     make_page(title="Kōrero at work", summary="Talking with colleagues.", body="Be clear.\n")
-    [result] = to_results(find_pages(clean_query("kōrero")))
+    [result] = find_results(clean_query("kōrero"))
     assert result.snippet.startswith("Talking with colleagues.")
 
 
@@ -155,16 +183,16 @@ def test_a_search_without_macrons_finds_and_highlights_the_word_with_them(
 def test_a_search_with_macrons_finds_a_page_written_without_them(make_page: MakePage) -> None:
     make_page(slug="plain", title="Maori trades training", body="Courses for rangatahi.\n")
     make_page(slug="other", title="Interviews", body="Prepare answers.\n")
-    assert [page.slug for page in find_pages(clean_query("Māori"))] == ["plain"]
-    assert [page.slug for page in find_pages(clean_query("rangatahi trades"))] == ["plain"]
+    assert found_urls("Māori") == ["/find-a-job/plain/"]
+    assert found_urls("rangatahi trades") == ["/find-a-job/plain/"]
 
 
 @pytest.mark.django_db
 def test_non_latin_words_find_pages(make_page: MakePage) -> None:
     make_page(slug="zh", title="微证书 guide", body="Short courses.\n")
     make_page(slug="ru", title="Other", summary="Советы по работе.", body="Advice.\n")
-    assert [page.slug for page in find_pages(clean_query("微证书"))] == ["zh"]
-    assert [page.slug for page in find_pages(clean_query("советы"))] == ["ru"]
+    assert found_urls("微证书") == ["/find-a-job/zh/"]
+    assert found_urls("советы") == ["/find-a-job/ru/"]
 
 
 @pytest.mark.django_db
@@ -196,10 +224,43 @@ def test_results_are_paginated_ten_a_page_and_bad_page_numbers_are_safe(client: 
     second = client.get("/search/", {"q": "rangatahi", "page": "2"}).content.decode()
     assert len(result_titles(second)) == 2
     assert "(page 2) | Careers advice</title>" in second
-    for bad, expected in [("abc", 10), ("0", 2), ("-3", 2), ("99999999999999999999", 2), ("1.5", 10)]:
+    for bad, expected in [("abc", 10), ("0", 2), ("-3", 2), ("99999999999999999999", 2), ("1.5", 10), ("9" * 5000, 10)]:
         response = client.get("/search/", {"q": "rangatahi", "page": bad})
         assert response.status_code == 200
         assert len(result_titles(response.content.decode())) == expected
+
+
+@pytest.mark.django_db
+def test_pages_of_results_are_numbered_and_counted_as_django_paginator_would(make_page: MakePage) -> None:
+    # The search counts and pages its results in its one query: each answer must match Paginator.get_page's.
+    for number in range(23):
+        body = "Mahi and whānau.\n" if number < 20 else "Mahi.\n"
+        make_page(slug=f"page-{number}", title=f"Kaimahi guide {number:02}", body=body)
+    asked_for = [None, "", "1", "2", "3", "4", "0", "-1", "-3", "1.5", "abc", " 2 ", "99999999999999999999", "9" * 5000]
+    for text, count in [("mahi", 23), ("whanau", 20), ("zebrafish", 0)]:
+        for asked in asked_for:
+            expected = Paginator(range(count), RESULTS_PER_PAGE).get_page(asked)
+            found = find_results(clean_query(text), asked)
+            assert (found.number, found.paginator.count, found.paginator.num_pages) == (
+                expected.number,
+                expected.paginator.count,
+                expected.paginator.num_pages,
+            ), (text, asked)
+            assert (len(found), found.start_index(), found.has_next()) == (
+                len(expected),
+                expected.start_index(),
+                expected.has_next(),
+            ), (text, asked)
+
+
+@pytest.mark.django_db
+def test_equally_ranked_results_keep_one_order_across_pages(make_page: MakePage) -> None:
+    # Every page has the same rank for "mahi": the order falls back to the page order, so that reading page 1
+    # and then page 2 shows each result once.
+    for number in range(23):
+        make_page(slug=f"page-{number}", title=f"Kaimahi guide {number:02}", body="Mahi.\n", order=22 - number)
+    titles = [result.title for page in ("1", "2", "3") for result in find_results(clean_query("mahi"), page)]
+    assert titles == [f"Kaimahi guide {number:02}" for number in reversed(range(23))]
 
 
 @pytest.mark.django_db
