@@ -85,7 +85,7 @@ def _page_feedback(request: HttpRequest, page_id: int) -> HttpResponse:
 
 def _wants_json(request: HttpRequest) -> bool:
     """feedback.js asks for JSON; a plain form post gets pages and redirects."""
-    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+    return request.headers.get("Accept", "").startswith("application/json")
 
 
 def _feedback_message(request: HttpRequest, page: AdvicePage | None, status: int, message: str) -> HttpResponse:
