@@ -13,8 +13,8 @@ How it stays right:
   short-lived cache, reworded each minute, hidden per visitor's cookie). Readers'
   forms carry no per-visitor token (see security.refuse_cross_origin_posts), so
   every anonymous reader gets the same bytes and sets no cookie.
-- Only anonymous GETs without cookies other than the CSRF and alert-dismissal
-  cookies are served from the cache; staff, sessions and messages always get a
+- Only anonymous GETs without cookies other than the alert-dismissal cookie are
+  served from the cache; staff, sessions and messages always get a
   fresh render. A query string bypasses the cache, except on the paths in
   QUERY_KEYED_PATHS, which are cached per query (in the "search" cache).
 """
@@ -102,20 +102,20 @@ def _read_generation() -> str:
 
 
 def _bump() -> None:
-    memo = _generation_this_request.get()
-    if memo is not None:
-        memo.clear()
     if _uses_local_memory():
         stamp = _stamp_file()
         stamp.touch()
-        previous = int(content_generation())
+        previous = int(_read_generation())
         now_ns = max(time.time_ns(), previous + 1)
         os.utime(stamp, ns=(now_ns, now_ns))
-        return
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # the key was evicted
-        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+    else:
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # the key was evicted
+            cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+    memo = _generation_this_request.get()
+    if memo is not None:
+        memo.clear()  # the rest of this request reads the new generation
 
 
 def bump_content_generation() -> None:
@@ -221,8 +221,9 @@ def _cache_address(request: HttpRequest) -> str | None:
     """
     if request.method not in ("GET", "HEAD"):
         return None
-    allowed_cookies = {settings.CSRF_COOKIE_NAME, settings.ALERT_DISMISS_COOKIE}
-    if not set(request.COOKIES) <= allowed_cookies:
+    # Not even a CSRF cookie (left from a staff sign-in): Django re-sets a malformed one on the way out, and a
+    # response that sets a cookie must never be marked public.
+    if not set(request.COOKIES) <= {settings.ALERT_DISMISS_COOKIE}:
         return None
     names = QUERY_KEYED_PATHS.get(request.path)
     if names is None:
@@ -338,7 +339,8 @@ class PerRequestFragmentsMiddleware:
         if not basis:  # not a public page: rendered for this request only
             response.content = body.replace(ALERT_HOLE, alert.encode())  # type: ignore[attr-defined]
             return response
-        body, etag = _filled_page(body, basis, alert)
+        searched = request.path in QUERY_KEYED_PATHS  # too many and too varied to keep filled
+        body, etag = _fill_page(body, basis, alert) if searched else _filled_page(body, basis, alert)
         if request.method in ("GET", "HEAD"):
             if etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
                 return _not_modified(response, etag)
@@ -347,13 +349,25 @@ class PerRequestFragmentsMiddleware:
         return response
 
 
-# A public page's body and its alert come from the process's own memory as the same objects request after
-# request (see generation_get), and str and bytes keep their hash, so looking them up here costs almost
-# nothing, where filling the hole and hashing the ETag again cost about a tenth of a cached page.
-@functools.lru_cache(maxsize=64)
-def _filled_page(body: bytes, basis: str, alert: str) -> tuple[bytes, str]:
+def _fill_page(body: bytes, basis: str, alert: str) -> tuple[bytes, str]:
     etag = '"' + hashlib.sha256(f"{basis}|{alert}".encode()).hexdigest()[:32] + '"'
     return body.replace(ALERT_HOLE, alert.encode()), etag
+
+
+# Public pages as filled with an alert, with their ETags, by (the body's hash, the alert's HTML): the same
+# for request after request, where filling the hole and hashing again cost about a tenth of a cached page.
+_filled_pages: dict[tuple[str, str], tuple[bytes, str]] = {}
+MAX_FILLED_PAGES = 64
+
+
+def _filled_page(body: bytes, basis: str, alert: str) -> tuple[bytes, str]:
+    key = (basis, alert)
+    filled = _filled_pages.get(key)
+    if filled is None:
+        if len(_filled_pages) >= MAX_FILLED_PAGES:
+            _filled_pages.clear()  # pages of earlier generations and minutes are never asked for again
+        filled = _filled_pages[key] = _fill_page(body, basis, alert)
+    return filled
 
 
 def _alert_html(request: HttpRequest) -> str:

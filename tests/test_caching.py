@@ -12,7 +12,13 @@ from django.test import Client, override_settings
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
-from microcredentials.caching import GENERATION_KEY, bump_content_generation, content_generation
+from microcredentials.caching import (
+    GENERATION_KEY,
+    _read_generation,
+    bump_content_generation,
+    content_generation,
+    one_generation_per_request,
+)
 from microcredentials.feedback import RATE_LIMIT
 from microcredentials.models import AdvicePage, ContactDetails
 from tests.alert_helpers import closure, general, nz
@@ -232,6 +238,26 @@ def test_with_redis_the_generation_never_expires_and_never_goes_back() -> None:
         assert bumped > first
         cache.delete(GENERATION_KEY)  # as if Redis had evicted it
         assert int(content_generation()) > bumped
+
+
+def test_a_bump_during_a_request_is_read_by_the_rest_of_it() -> None:
+    with one_generation_per_request():
+        before = content_generation()
+        bump_content_generation()
+        after = content_generation()
+        assert after != before
+        assert after == _read_generation()  # the generation every other request now reads
+
+
+def test_a_malformed_csrf_cookie_gets_a_fresh_page_that_no_shared_cache_may_keep(
+    shipped_content: AdvicePage,
+) -> None:
+    """Django replaces a malformed CSRF cookie on the way out; a response that sets a cookie is never public."""
+    Client().get(ADVICE_URL)  # the page is in the cache
+    response = Client(headers={"cookie": "csrftoken=bad"}).get(ADVICE_URL)
+    assert response.status_code == 200
+    assert "csrftoken" in response.cookies
+    assert "public" not in response.get("Cache-Control", "")
 
 
 def redis_commands(server: redis.Redis) -> int:
