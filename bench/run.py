@@ -121,20 +121,26 @@ def query_counts(env: dict[str, str], path: str) -> str:
 
 
 # A contact-centre closure, shown from now until a week ahead (the wording changes with the clock).
-CLOSURE_ALERT = """
+BENCH_ALERT_EMAIL = "bench@careers.example.govt.nz"
+CLOSURE_ALERT = f"""
 import datetime
 from django.utils import timezone
 from microcredentials.models import SiteAlert
 now = timezone.now()
 SiteAlert.objects.create(
     kind=SiteAlert.Kind.CLOSURE, show_from=now, closes_at=now + datetime.timedelta(days=6),
-    reopens_at=now + datetime.timedelta(days=7), contact_email="help@careers.example.govt.nz",
+    reopens_at=now + datetime.timedelta(days=7), contact_email="{BENCH_ALERT_EMAIL}",
 )
 """
 
 
 def post_closure_alert(env: dict[str, str]) -> None:
     manage(env, "shell", "--no-imports", "-c", CLOSURE_ALERT)
+
+
+def remove_closure_alert(env: dict[str, str]) -> None:
+    code = "from microcredentials.models import SiteAlert; SiteAlert.objects.filter(contact_email=%r).delete()"
+    manage(env, "shell", "--no-imports", "-c", code % BENCH_ALERT_EMAIL)
 
 
 def main() -> None:
@@ -159,8 +165,11 @@ def main() -> None:
             results = {name: run_wrk(base + path) for name, path in urls.items()}
             results["search, new query"] = run_wrk(base + SEARCH, script="fresh_search.lua")
             post_closure_alert(env)  # as above every page most days: the alert hole is filled per request
-            if warm_up(base + ADVICE_PAGE):
-                results["advice, with alert"] = run_wrk(base + ADVICE_PAGE)
+            try:
+                if warm_up(base + ADVICE_PAGE):
+                    results["advice, with alert"] = run_wrk(base + ADVICE_PAGE)
+            finally:
+                remove_closure_alert(env)  # leaves DATABASE_URL as it was, and the report as without an alert
             report(results, env, base)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

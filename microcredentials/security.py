@@ -25,6 +25,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import is_same_domain
 from django.utils.timesince import timesince
 from django.views.decorators.csrf import csrf_exempt
 
@@ -148,12 +149,12 @@ def _site_policy() -> str:
 def is_cross_origin(request: HttpRequest) -> bool:
     """Whether a browser sent this request from a page on another origin: a cross-site request forgery.
 
-    Browsers label every request with Sec-Fetch-Site (all current ones since 2023) and every form post with
-    Origin (since 2020), and a page's script can set neither. A request with neither comes from a program
-    or a very old browser; we let it through, as Go's CrossOriginProtection does.
+    Browsers label requests to HTTPS sites with Sec-Fetch-Site (all current ones since 2023) and every form
+    post with Origin (since 2020), and a page's script can set neither. A request with neither comes from a
+    program or a very old browser; we let it through, as Go's CrossOriginProtection does.
     """
     origin = request.headers.get("Origin")
-    if origin is not None and origin in settings.CSRF_TRUSTED_ORIGINS:
+    if origin is not None and is_trusted_origin(origin):
         return False
     fetch_site = request.headers.get("Sec-Fetch-Site")
     if fetch_site is not None:
@@ -161,6 +162,17 @@ def is_cross_origin(request: HttpRequest) -> bool:
     if origin is None:
         return False
     return origin != f"{request.scheme}://{request.get_host()}"
+
+
+def is_trusted_origin(origin: str) -> bool:
+    """Whether DJANGO_CSRF_TRUSTED_ORIGINS names the origin, read as Django reads it ("https://*.example.com")."""
+    if origin in settings.CSRF_TRUSTED_ORIGINS:
+        return True
+    scheme, _, host = origin.partition("://")
+    return any(
+        trusted.startswith(f"{scheme}://*") and is_same_domain(host, trusted.removeprefix(f"{scheme}://*"))
+        for trusted in settings.CSRF_TRUSTED_ORIGINS
+    )
 
 
 def refuse_cross_origin_posts(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:

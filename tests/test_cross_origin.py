@@ -110,3 +110,16 @@ def test_a_reader_gets_only_the_cookie_the_privacy_statement_names(shipped_conte
     privacy = reader.get("/about-this-site/privacy/").content.decode()
     assert "Reading pages sets none." in privacy
     assert f"<code>{DISMISSED_COOKIE}</code> remembers the notices you chose to hide" in privacy
+
+
+@pytest.mark.django_db
+@override_settings(CSRF_TRUSTED_ORIGINS=["https://*.example.govt.nz"])
+def test_a_wildcard_trusted_origin_is_read_as_django_reads_it(shipped_content: AdvicePage) -> None:
+    for origin, status in [
+        ("https://www.example.govt.nz", 303),
+        ("https://example.govt.nz", 303),
+        ("http://www.example.govt.nz", 403),  # another scheme
+        ("https://www.example.govt.nz.evil.example", 403),
+        ("https://notexample.govt.nz", 403),
+    ]:
+        assert send_feedback(shipped_content, {"origin": origin, "sec-fetch-site": "cross-site"}) == status, origin
