@@ -50,7 +50,10 @@ class Topic(models.Model):
 
 class AdvicePageQuerySet(models.QuerySet["AdvicePage"]):
     def live(self, now: datetime.datetime | None = None) -> "AdvicePageQuerySet":
-        """Pages the public may see at this moment: published and not scheduled for later."""
+        """Pages the public may see at this moment: published and not scheduled for later.
+
+        search.py's SQL repeats this condition (one query per search); a test checks the two agree.
+        """
         now = now or timezone.now()
         return self.filter(status=AdvicePage.Status.PUBLISHED).filter(
             Q(publish_at__isnull=True) | Q(publish_at__lte=now)
