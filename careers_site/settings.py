@@ -142,7 +142,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "careers_site.static_storage.StaticFilesStorage"
     },
 }
 # whitenoise serves hash-named files with a one-year, immutable Cache-Control by itself.

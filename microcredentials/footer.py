@@ -4,6 +4,8 @@ The footer needs no query for them (its links are built from these names), so no
 there that they are live: instead the admin warns whoever takes one of them down.
 """
 
+import functools
+
 from django.urls import reverse
 
 from microcredentials.models import AdvicePage
@@ -15,12 +17,13 @@ FOOTER_PAGES = (
 )
 
 
-def footer_links() -> list[tuple[str, str]]:
+@functools.cache  # the same for every page of a release: no need to reverse the URLs for every render
+def footer_links() -> tuple[tuple[str, str], ...]:
     """(link text, address) for each footer page."""
-    return [
+    return tuple(
         (text, reverse("advice_page", kwargs={"topic_slug": topic, "page_slug": slug}))
         for text, topic, slug in FOOTER_PAGES
-    ]
+    )
 
 
 def broken_footer_link(page: AdvicePage) -> str | None:
