@@ -4,7 +4,8 @@ Both ignore macrons and other accents, so "wananga" finds "wānanga" (migration 
 
 PostgreSQL: each page keeps a stored search vector (title weight A, summary B, body C, English stemming),
 refreshed after every save by `index_page` below and indexed with GIN (migration 0003). Results are ranked
-with ts_rank and get a highlighted snippet from ts_headline.
+with ts_rank. Each gets a highlighted snippet from ts_headline, made from the page's first passage (its summary,
+or a section of its body) that has all the words (migration 0007), or from the whole page if none has.
 
 SQLite (development and tests): an FTS5 table mirrors the same three columns with the Porter stemmer, kept in
 step by the same signal handlers, so simple words find the same pages; bm25 ranks title over summary over body.
@@ -20,9 +21,11 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
 from django.contrib.postgres.search import SearchVector
 from django.core.paginator import Page, Paginator
 from django.db import connection, connections
+from django.db.backends.utils import CursorWrapper
 from django.db.models.expressions import CombinedExpression
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -36,6 +39,8 @@ MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 10
 SEARCH_CONFIG = "english_unaccent"  # English stemming, macrons and accents ignored (migration 0005)
 FTS_TABLE = "microcredentials_search_fts"
+PASSAGES_TABLE = "microcredentials_search_passage"
+SECTION_BREAK = r"\n\s*\n(?=#)"  # a blank line before a heading: the body's passages are its sections
 INDEXED_FIELDS = {"title", "summary", "body"}
 
 # Private-use characters mark the highlighted words in raw snippets: they never occur in real text, so the
@@ -128,10 +133,11 @@ def _page_index(page_number: str | None) -> int:
 # last one if the index is past the end), so snippets are made only for the results shown. Equal ranks fall back
 # to the topic and page order, then the title and id, so each result shows on one page only. Both queries keep
 # the condition of AdvicePage.objects.live() and answer with the same columns.
-POSTGRES_SEARCH = """
+# A snippet comes from the first passage with all the words; only when none has them (a match in the title, or
+# words in different sections) is the whole page read, as ts_headline's cost grows with the text it is given.
+POSTGRES_SEARCH = f"""
 WITH matches AS (
-    SELECT page.title, page.slug, topic.title AS topic_title, topic.slug AS topic_slug, query,
-        page.summary || %(blank_line)s || page.body AS document,
+    SELECT page.id, page.title, page.slug, topic.title AS topic_title, topic.slug AS topic_slug, query,
         row_number() OVER (
             ORDER BY ts_rank(page.search_vector, query) DESC, topic."order", page."order", page.title, page.id
         ) AS place,
@@ -143,10 +149,29 @@ WITH matches AS (
         AND page.status = %(published)s AND (page.publish_at IS NULL OR page.publish_at <= %(now)s)
 )
 SELECT place, total, title, slug, topic_title, topic_slug,
-    ts_headline(%(config)s::regconfig, document, query, %(headline_options)s)
+    ts_headline(%(config)s::regconfig, coalesce(
+        (SELECT passage.text FROM {PASSAGES_TABLE} passage
+            WHERE passage.page_id = matches.id AND passage.vector @@ matches.query
+            ORDER BY passage.position LIMIT 1),
+        (SELECT page.summary || %(blank_line)s || page.body FROM microcredentials_advicepage page
+            WHERE page.id = matches.id)
+    ), query, %(headline_options)s)
 FROM matches
 WHERE (place - 1) / %(per_page)s = least(%(page_index)s, (total - 1) / %(per_page)s)
 ORDER BY place
+"""
+
+# A page's passages: its summary (position 0), then its body cut before each heading.
+REFRESH_PASSAGES = f"""
+INSERT INTO {PASSAGES_TABLE} (page_id, position, text, vector)
+SELECT page.id, part.position, part.text, to_tsvector(%(config)s::regconfig, part.text)
+FROM microcredentials_advicepage page CROSS JOIN LATERAL (
+    SELECT 0::bigint, page.summary
+    UNION ALL
+    SELECT section.position, section.text
+    FROM regexp_split_to_table(page.body, %(section_break)s) WITH ORDINALITY AS section(text, position)
+) AS part(position, text)
+WHERE page.id = %(page_id)s AND part.text ~ '[[:alnum:]]'
 """
 
 # Each bm25 weight follows a column: page_id (not searched), title, summary, body. FTS5 allows bm25 and snippet
@@ -200,9 +225,23 @@ def _matching_rows(text: str, page_index: int) -> list[tuple[Any, ...]]:
         params.update(
             match=" ".join(f'"{word}"' for word in WORD.findall(text)), mark_start=MARK_START, mark_end=MARK_END
         )
-    with connection.cursor() as cursor:
+    with _planned_once_cursor() if connection.vendor == "postgresql" else connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def _planned_once_cursor() -> CursorWrapper:
+    """A cursor that sends its parameters apart from the SQL, so PostgreSQL can keep the search's plan.
+
+    Planning the search took PostgreSQL longer than running it. Django's own cursors write the parameters into
+    the SQL, so every search looked new; this cursor's statements are prepared once per connection instead
+    (settings: prepare_threshold, which Django's own cursors ignore). Wrapped as Django wraps its cursors, so
+    errors, the health check and query logging work as for any other query.
+    """
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    cursor: Any = psycopg.Cursor(connection.connection)  # django-stubs type this argument as already wrapped
+    return connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
 
 
 def search_vector() -> CombinedExpression:
@@ -223,6 +262,11 @@ def index_page(
     vendor = connections[using].vendor
     if vendor == "postgresql":
         AdvicePage.objects.using(using).filter(pk=instance.pk).update(search_vector=search_vector())
+        with connections[using].cursor() as cursor:
+            cursor.execute(f"DELETE FROM {PASSAGES_TABLE} WHERE page_id = %s", [instance.pk])
+            cursor.execute(
+                REFRESH_PASSAGES, {"page_id": instance.pk, "config": SEARCH_CONFIG, "section_break": SECTION_BREAK}
+            )
     elif vendor == "sqlite":
         with connections[using].cursor() as cursor:
             cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE page_id = %s", [instance.pk])
@@ -234,6 +278,7 @@ def index_page(
 
 @receiver(post_delete, sender=AdvicePage, dispatch_uid="search_unindex_page")
 def unindex_page(sender: type[AdvicePage], instance: AdvicePage, using: str, **kwargs: Any) -> None:
-    if connections[using].vendor == "sqlite":
+    table = {"postgresql": PASSAGES_TABLE, "sqlite": FTS_TABLE}.get(connections[using].vendor)
+    if table:
         with connections[using].cursor() as cursor:
-            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE page_id = %s", [instance.pk])
+            cursor.execute(f"DELETE FROM {table} WHERE page_id = %s", [instance.pk])

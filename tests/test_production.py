@@ -190,3 +190,12 @@ def test_gunicorn_serves_hashed_compressed_static_files_for_a_year(
     assert "immutable" in cache_control
     original = (BASE_DIR / "static" / "css" / "site.css").read_bytes()
     assert decompress(body) == original
+
+
+@pytest.mark.parametrize(("setting", "threshold"), [("", "0"), ("1", "0"), ("0", "None")])
+def test_prepared_statements_can_be_turned_off_for_a_pooler(setting: str, threshold: str) -> None:
+    show = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS']['prepare_threshold'])"
+    env = production_env(DATABASE_URL="postgres://site@127.0.0.1:5432/careers", DJANGO_DB_PREPARED_STATEMENTS=setting)
+    result = manage("shell", "--no-imports", "-c", show, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == threshold

@@ -282,3 +282,79 @@ def test_postgres_stores_a_weighted_vector_with_a_gin_index(make_page: MakePage)
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'microcredentials_advicepage_search_gin'")
         [(definition,)] = cursor.fetchall()
     assert "USING gin (search_vector)" in definition
+
+
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+SECTIONED_BODY = "## Pay\n\nWages and salary rates vary.\n\n## Training\n\nApprenticeship options are listed here.\n"
+
+
+@pytest.mark.django_db
+@postgres_only  # SQLite's FTS5 snippet is a window of words around the match, wherever it falls
+def test_a_snippet_comes_from_the_section_that_has_the_words(make_page: MakePage) -> None:
+    make_page(summary="How to plan.", body=SECTIONED_BODY)
+    [result] = find_results(clean_query("apprenticeship"))
+    # From the whole page, the snippet ran on from the section before ("… rates vary. Training …").
+    assert result.snippet == "Training <mark>Apprenticeship</mark> options are listed here"
+
+
+@pytest.mark.django_db
+def test_words_in_different_sections_still_get_a_highlighted_snippet(make_page: MakePage) -> None:
+    make_page(summary="How to plan.", body=SECTIONED_BODY)
+    [result] = find_results(clean_query("salary apprenticeship"))
+    assert "<mark>salary</mark>" in result.snippet or "<mark>Apprenticeship</mark>" in result.snippet
+
+
+def passages(page: AdvicePage) -> list[tuple[int, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT position, text FROM microcredentials_search_passage WHERE page_id = %s ORDER BY position",
+            [page.pk],
+        )
+        return cursor.fetchall()
+
+
+@pytest.mark.django_db
+@postgres_only
+def test_postgres_keeps_each_pages_passages_in_step_with_every_edit(make_page: MakePage) -> None:
+    page = make_page(summary="How to plan.", body="Intro.\n\n" + SECTIONED_BODY)
+    assert passages(page) == [
+        (0, "How to plan."),
+        (1, "Intro."),
+        (2, "## Pay\n\nWages and salary rates vary."),
+        (3, "## Training\n\nApprenticeship options are listed here.\n"),
+    ]
+    page.body = "## Only one section\n\nNothing else.\n"
+    page.save()
+    assert passages(page) == [(0, "How to plan."), (1, "## Only one section\n\nNothing else.\n")]
+    page.delete()
+    assert passages(page) == []
+
+
+def prepared_searches() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%%websearch_to_tsquery%%'")
+        [(count,)] = cursor.fetchall()
+    return count
+
+
+@pytest.mark.django_db
+@postgres_only
+def test_postgres_plans_the_search_once_per_connection(client: Client, make_page: MakePage) -> None:
+    make_page()
+    for query in ["cv", "short", "nothing matches this"]:
+        assert client.get("/search/", {"q": query}).status_code == 200
+    assert prepared_searches() == 1  # one statement, prepared at the first search and used by the others
+
+
+@pytest.mark.django_db
+@postgres_only
+def test_postgres_search_works_without_prepared_statements(make_page: MakePage) -> None:
+    # As with DJANGO_DB_PREPARED_STATEMENTS=0, for a pooler that cannot keep them.
+    make_page()
+    connection.ensure_connection()
+    connection.connection.prepare_threshold = None
+    try:
+        assert found_titles("cv") == ["Write a CV"]
+        assert prepared_searches() == 0
+    finally:
+        connection.close()  # the next test gets a connection made from the settings again
