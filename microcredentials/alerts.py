@@ -215,14 +215,33 @@ def live_alert(now: datetime.datetime) -> SiteAlert | None:
     return max(live, key=lambda alert: (alert.level, alert.show_from, alert.pk), default=None)
 
 
+# The alert region as worked out for a (generation, whole second, dismissal cookie, path): at thousands of
+# requests a second, each of a page's requests in the same second asks the same question.
+_region_this_second: dict[tuple[str, int, str | None, str], str] = {}
+MAX_REGIONS_THIS_SECOND = 256
+
+
 def site_alert_html(request: HttpRequest) -> str:
     """The alert region for this request: fills the hole every page leaves for it (see caching.py).
 
-    The HTML is reused for up to a minute of New Zealand time, so "today" and "now closed"
+    Which alert is live is decided once a second: an alert appears and goes within the second it is
+    scheduled to. Any change to alerts starts a new generation, so an edit shows at once.
+    """
+    now = timezone.now()
+    key = (content_generation(), int(now.timestamp()), request.COOKIES.get(DISMISSED_COOKIE), request.get_full_path())
+    region = _region_this_second.get(key)
+    if region is None:
+        if len(_region_this_second) >= MAX_REGIONS_THIS_SECOND:
+            _region_this_second.clear()  # earlier seconds are never asked for again
+        region = _region_this_second[key] = _alert_region(request, now)
+    return region
+
+
+def _alert_region(request: HttpRequest, now: datetime.datetime) -> str:
+    """The region's HTML, reused for up to a minute of New Zealand time, so "today" and "now closed"
     are never more than a minute late. A database that cannot be read leaves the alert out,
     so error pages still render.
     """
-    now = timezone.now()
     try:
         alert = live_alert(now)
     except DATABASE_DOWN as error:

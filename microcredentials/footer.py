@@ -19,11 +19,12 @@ FOOTER_PAGES = (
 
 @functools.cache  # the same for every page of a release: no need to reverse the URLs for every render
 def footer_links() -> tuple[tuple[str, str], ...]:
-    """(link text, address) for each footer page."""
-    return tuple(
+    """(link text, address) for the contact page, then each footer page."""
+    pages = tuple(
         (text, reverse("advice_page", kwargs={"topic_slug": topic, "page_slug": slug}))
         for text, topic, slug in FOOTER_PAGES
     )
+    return (("Contact us", reverse("contact")), *pages)
 
 
 def broken_footer_link(page: AdvicePage) -> str | None:

@@ -136,6 +136,18 @@ def test_alert_appears_at_show_from_and_goes_at_show_until(client: Client, db: N
     assert REGION not in page_at(client, "/", nz(2023, 11, 10, 17))
 
 
+def test_alert_comes_and_goes_in_the_very_second_it_is_scheduled_to(client: Client, db: None) -> None:
+    # Which alert is live is decided once a second (not once a minute), and reused for the rest of that second.
+    starts, ends = nz(2023, 11, 10, 9, 0, 30), nz(2023, 11, 10, 16, 59, 30)
+    general("Website maintenance tonight.", starts, show_until=ends)
+    just_before = datetime.timedelta(milliseconds=-1)
+    for _ in range(2):  # the second time, from what the first worked out
+        assert REGION not in page_at(client, "/", starts + just_before)
+        assert "Website maintenance tonight." in page_at(client, "/", starts)
+        assert "Website maintenance tonight." in page_at(client, "/", ends + just_before)
+        assert REGION not in page_at(client, "/", ends)
+
+
 def test_wording_changes_at_new_zealand_midnight_and_closing_time(client: Client, weekend_closure: SiteAlert) -> None:
     thursday_night = page_at(client, "/", nz(2023, 11, 9, 23, 59, 59))
     assert "will be closed from 3.00pm tomorrow, Friday 10 November" in thursday_night
