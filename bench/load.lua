@@ -51,8 +51,9 @@ function request()
     return feedback_request()
   end
   if what == "search" then
-    -- Never from the cache (it has a parameter besides q), so it always reaches the database.
-    return wrk.format("GET", string.format("/search/?q=credits&fresh=%d-%d", thread_number, sent))
+    -- A search no one has made before: a page number past the last (the last page) under a new cache key,
+    -- so it always reaches the database and is stored, as a real new search is.
+    return wrk.format("GET", string.format("/search/?q=credits&page=%d", thread_number * 1000000000 + sent))
   end
   return prepared[what]
 end
