@@ -97,7 +97,7 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The search's statement is prepared on first use (microcredentials.search); the ORM's cursors never
-    # prepare. Behind a pooler in transaction mode that cannot keep prepared statements (PgBouncer before 1.21,
+    # prepare. Behind a pooler in transaction mode that cannot keep prepared statements (PgBouncer before 1.22,
     # or without max_prepared_statements), set DJANGO_DB_PREPARED_STATEMENTS=0.
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
         0 if env_bool("DJANGO_DB_PREPARED_STATEMENTS", True) else None

@@ -12,7 +12,7 @@ step by the same signal handlers, so simple words find the same pages; bm25 rank
 
 A search is one raw SQL query on either database (see `find_results`). Both queries repeat the condition of
 `AdvicePage.objects.live()`, so drafts and scheduled pages are never found (tests/test_search.py checks the two agree).
-Queryset `.update()` calls bypass the index: save the page (or run `load_content`) to refresh it.
+Queryset `.update()` calls bypass the index: save the page, or run `manage.py rebuild_search_index`.
 """
 
 import html
@@ -24,7 +24,7 @@ from typing import Any
 import psycopg
 from django.contrib.postgres.search import SearchVector
 from django.core.paginator import Page, Paginator
-from django.db import connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.backends.utils import CursorWrapper
 from django.db.models.expressions import CombinedExpression
 from django.db.models.signals import post_delete, post_save
@@ -32,6 +32,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from psycopg.types.numeric import Int8
 
 from microcredentials.models import AdvicePage
 
@@ -135,6 +136,9 @@ def _page_index(page_number: str | None) -> int:
 # the condition of AdvicePage.objects.live() and answer with the same columns.
 # A snippet comes from the first passage with all the words; only when none has them (a match in the title, or
 # words in different sections) is the whole page read, as ts_headline's cost grows with the text it is given.
+# The columns are cast to text because the statement is prepared (see _planned_once_cursor): PostgreSQL refuses
+# a prepared statement whose result types a migration has changed since ("cached plan must not change result
+# type"), and a kept connection would fail every search until it closed.
 POSTGRES_SEARCH = f"""
 WITH matches AS (
     SELECT page.id, page.title, page.slug, topic.title AS topic_title, topic.slug AS topic_slug, query,
@@ -148,7 +152,7 @@ WITH matches AS (
     WHERE page.search_vector @@ query
         AND page.status = %(published)s AND (page.publish_at IS NULL OR page.publish_at <= %(now)s)
 )
-SELECT place, total, title, slug, topic_title, topic_slug,
+SELECT place, total, title::text, slug::text, topic_title::text, topic_slug::text,
     ts_headline(%(config)s::regconfig, coalesce(
         (SELECT passage.text FROM {PASSAGES_TABLE} passage
             WHERE passage.page_id = matches.id AND passage.vector @@ matches.query
@@ -214,6 +218,8 @@ def _matching_rows(text: str, page_index: int) -> list[tuple[Any, ...]]:
     if connection.vendor == "postgresql":
         sql = POSTGRES_SEARCH
         params.update(
+            page_index=Int8(page_index),  # always bigint: psycopg picks smallint or integer for smaller numbers,
+            # and each set of types would be a prepared statement of its own
             text=text,
             config=SEARCH_CONFIG,
             blank_line="\n\n",  # the summary comes first: a title-only match shows the summary
@@ -238,6 +244,7 @@ def _planned_once_cursor() -> CursorWrapper:
     (settings: prepare_threshold, which Django's own cursors ignore). Wrapped as Django wraps its cursors, so
     errors, the health check and query logging work as for any other query.
     """
+    connection.validate_thread_sharing()
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     cursor: Any = psycopg.Cursor(connection.connection)  # django-stubs type this argument as already wrapped
@@ -274,6 +281,23 @@ def index_page(
                 f"INSERT INTO {FTS_TABLE} (page_id, title, summary, body) VALUES (%s, %s, %s, %s)",
                 [instance.pk, instance.title, instance.summary, instance.body],
             )
+
+
+def rebuild_index(using: str = DEFAULT_DB_ALIAS) -> int:
+    """Index every page afresh, and drop entries for pages that are gone; answers how many pages were indexed.
+
+    For text that changed without a save (a queryset .update(), raw SQL), or pages edited by an older release
+    while this one's migrations were already in place.
+    """
+    table = {"postgresql": PASSAGES_TABLE, "sqlite": FTS_TABLE}.get(connections[using].vendor)
+    with transaction.atomic(using=using):
+        if table:
+            with connections[using].cursor() as cursor:
+                cursor.execute(f"DELETE FROM {table} WHERE page_id NOT IN (SELECT id FROM microcredentials_advicepage)")
+        pages = list(AdvicePage.objects.using(using).only("pk", "title", "summary", "body"))
+        for page in pages:
+            index_page(AdvicePage, page, using=using)
+    return len(pages)
 
 
 @receiver(post_delete, sender=AdvicePage, dispatch_uid="search_unindex_page")

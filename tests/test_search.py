@@ -1,11 +1,15 @@
 """Search: finding and ranking live pages on SQLite and PostgreSQL, snippets, awkward queries, pagination."""
 
 import datetime
+import importlib
+import io
 import re
+import threading
 from collections.abc import Callable
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.core.paginator import Paginator
 from django.db import connection
 from django.test import Client
@@ -343,13 +347,16 @@ def test_postgres_plans_the_search_once_per_connection(client: Client, make_page
     make_page()
     for query in ["cv", "short", "nothing matches this"]:
         assert client.get("/search/", {"q": query}).status_code == 200
+    for page in ["2", "40000", "3000000001"]:  # psycopg would send these as smallint, integer and bigint
+        assert client.get("/search/", {"q": "cv", "page": page}).status_code == 200
     assert prepared_searches() == 1  # one statement, prepared at the first search and used by the others
 
 
 @pytest.mark.django_db
 @postgres_only
 def test_postgres_search_works_without_prepared_statements(make_page: MakePage) -> None:
-    # As with DJANGO_DB_PREPARED_STATEMENTS=0, for a pooler that cannot keep them.
+    # As with DJANGO_DB_PREPARED_STATEMENTS=0, for a pooler that cannot keep them. (No statement is left over
+    # from earlier tests: psycopg deallocates them all when a test's transaction is rolled back.)
     make_page()
     connection.ensure_connection()
     connection.connection.prepare_threshold = None
@@ -358,3 +365,78 @@ def test_postgres_search_works_without_prepared_statements(make_page: MakePage) 
         assert prepared_searches() == 0
     finally:
         connection.close()  # the next test gets a connection made from the settings again
+
+
+def change_column_from_another_connection(column_type: str) -> None:
+    """As a deploy's `migrate` does while the app servers keep their connections."""
+
+    def alter() -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f"ALTER TABLE microcredentials_topic ALTER COLUMN title TYPE {column_type}")
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=alter)  # a thread of its own has a connection of its own
+    thread.start()
+    thread.join()
+
+
+@pytest.mark.django_db(transaction=True)
+@postgres_only
+def test_a_column_a_migration_changes_does_not_break_the_prepared_search(make_page: MakePage) -> None:
+    make_page()
+    assert found_titles("cv") == ["Write a CV"]  # prepares the statement on this connection
+    change_column_from_another_connection("varchar(200)")
+    try:
+        # Failed with "cached plan must not change result type" until the connection closed.
+        assert found_titles("cv") == ["Write a CV"]
+    finally:
+        change_column_from_another_connection("varchar(120)")
+
+
+@pytest.mark.django_db
+def test_rebuilding_the_index_catches_up_with_text_changed_without_a_save(make_page: MakePage) -> None:
+    page = make_page(body="## Start here\n\nKeep it short.\n")
+    AdvicePage.objects.filter(pk=page.pk).update(body="## Start here\n\nMention your apprenticeship.\n")
+    assert found_titles("apprenticeship") == []  # the index still has the old text
+    out = io.StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    assert out.getvalue() == "Search index rebuilt for 1 page.\n"
+    [result] = find_results(clean_query("apprenticeship"))
+    assert "<mark>apprenticeship</mark>" in result.snippet
+    assert found_titles("short") == []
+
+
+@pytest.mark.django_db
+@postgres_only
+def test_rebuilding_the_index_drops_passages_of_pages_that_are_gone(make_page: MakePage) -> None:
+    page = make_page()
+    with connection.cursor() as cursor:  # as a flush that empties the pages but not this table leaves it
+        cursor.execute(
+            "INSERT INTO microcredentials_search_passage VALUES (%s, 0, 'Gone', ''::tsvector)", [page.pk + 1]
+        )
+    call_command("rebuild_search_index", stdout=io.StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT page_id FROM microcredentials_search_passage")
+        assert cursor.fetchall() == [(page.pk,)]
+
+
+@pytest.mark.django_db
+@postgres_only
+def test_the_migration_cuts_passages_as_the_index_does(shipped_content: AdvicePage) -> None:
+    migration = importlib.import_module("microcredentials.migrations.0007_search_passages")
+    cut_on_save = all_passages()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM microcredentials_search_passage")
+        cursor.execute(migration.POSTGRES_FORWARD[1])
+    assert len(cut_on_save) > 10
+    assert all_passages() == cut_on_save
+
+
+def all_passages() -> list[tuple[int, int, str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT page_id, position, text, vector::text FROM microcredentials_search_passage ORDER BY 1, 2"
+        )
+        return cursor.fetchall()
