@@ -440,3 +440,12 @@ def all_passages() -> list[tuple[int, int, str, str]]:
             "SELECT page_id, position, text, vector::text FROM microcredentials_search_passage ORDER BY 1, 2"
         )
         return cursor.fetchall()
+
+
+@pytest.mark.django_db
+def test_a_moved_page_is_found_at_its_new_address(make_page: MakePage) -> None:
+    page = make_page()
+    assert found_urls("cv") == ["/find-a-job/write-a-cv/"]
+    page.slug = "cv-writing"
+    page.save()
+    assert found_urls("cv") == ["/find-a-job/cv-writing/"]
