@@ -21,7 +21,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from microcredentials import outage
-from microcredentials.caching import content_generation, generation_get, generation_set
+from microcredentials.caching import ProcessMemo, content_generation, generation_get, generation_set
 from microcredentials.models import SiteAlert
 from microcredentials.outage import DATABASE_DOWN
 from microcredentials.rendering import sanitise_link_text
@@ -217,8 +217,7 @@ def live_alert(now: datetime.datetime) -> SiteAlert | None:
 
 # The alert region as worked out for a (generation, whole second, dismissal cookie, path): at thousands of
 # requests a second, each of a page's requests in the same second asks the same question.
-_region_this_second: dict[tuple[str, int, str | None, str], str] = {}
-MAX_REGIONS_THIS_SECOND = 256
+_region_this_second: ProcessMemo[tuple[str, int, str | None, str], str] = ProcessMemo(limit=256)
 
 
 def site_alert_html(request: HttpRequest) -> str:
@@ -228,16 +227,13 @@ def site_alert_html(request: HttpRequest) -> str:
     scheduled to. Any change to alerts starts a new generation, so an edit shows at once.
     """
     now = timezone.now()
-    key = (content_generation(), int(now.timestamp()), request.COOKIES.get(DISMISSED_COOKIE), request.get_full_path())
+    path = request.get_full_path()
+    key = (content_generation(), int(now.timestamp()), request.COOKIES.get(DISMISSED_COOKIE), path)
     region = _region_this_second.get(key)
-    if region is None:
-        if len(_region_this_second) >= MAX_REGIONS_THIS_SECOND:
-            _region_this_second.clear()  # earlier seconds are never asked for again
-        region = _region_this_second[key] = _alert_region(request, now)
-    return region
+    return region if region is not None else _region_this_second.keep(key, _alert_region(request, path, now))
 
 
-def _alert_region(request: HttpRequest, now: datetime.datetime) -> str:
+def _alert_region(request: HttpRequest, path: str, now: datetime.datetime) -> str:
     """The region's HTML, reused for up to a minute of New Zealand time, so "today" and "now closed"
     are never more than a minute late. A database that cannot be read leaves the alert out,
     so error pages still render.
@@ -255,7 +251,6 @@ def _alert_region(request: HttpRequest, now: datetime.datetime) -> str:
     alert_key = dismissal_key(alert)
     if alert_key in dismissed_keys(request.COOKIES.get(DISMISSED_COOKIE)):
         return ""
-    path = request.get_full_path()
     key = f"alert-html:{alert_key}:{now:%Y%m%d%H%M}:{hashlib.sha256(path.encode()).hexdigest()[:16]}"
     html: str | None = generation_get(key)  # the key names everything the HTML depends on
     if html is None:  # worded and rendered once a minute per page, not for every request

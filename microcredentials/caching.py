@@ -24,12 +24,12 @@ import hashlib
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -155,11 +155,32 @@ def connect_invalidation_signals() -> None:
 
 # --- values under generation-bearing keys -----------------------------------
 
-# What this process has already read from the shared cache under keys that include the
-# content generation. Such a key's value never changes (a change makes a new generation,
-# hence new keys), so the process can keep it and skip the cache round trip.
-_seen_in_process: dict[str, Any] = {}
-MAX_SEEN_IN_PROCESS = 256
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class ProcessMemo(Generic[K, V]):
+    """Values this process worked out or read, under keys that name everything they depend on (a content
+    generation, a second, a body's hash). A key's value never goes stale: after a change, the old keys are
+    simply never asked for again. So the memo keeps no ages; it empties itself when full."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._values: dict[K, V] = {}
+
+    def get(self, key: K) -> V | None:
+        return self._values.get(key)
+
+    def keep(self, key: K, value: V) -> V:
+        if len(self._values) >= self._limit:
+            self._values.clear()
+        self._values[key] = value
+        return value
+
+
+# What this process has already read from the shared cache under keys that include the content generation,
+# so it can skip the cache round trip.
+_seen_in_process: ProcessMemo[str, Any] = ProcessMemo(limit=256)
 
 
 def generation_get(key: str) -> Any:
@@ -167,19 +188,13 @@ def generation_get(key: str) -> Any:
     if value is None:
         value = cache.get(key)
         if value is not None:
-            _remember(key, value)
+            _seen_in_process.keep(key, value)
     return value
 
 
 def generation_set(key: str, value: Any, timeout: float | None) -> None:
     cache.set(key, value, timeout=timeout)
-    _remember(key, value)
-
-
-def _remember(key: str, value: Any) -> None:
-    if len(_seen_in_process) >= MAX_SEEN_IN_PROCESS:
-        _seen_in_process.clear()  # old generations' keys are never asked for again
-    _seen_in_process[key] = value
+    _seen_in_process.keep(key, value)
 
 
 # --- the page cache ---------------------------------------------------------
@@ -356,18 +371,12 @@ def _fill_page(body: bytes, basis: str, alert: str) -> tuple[bytes, str]:
 
 # Public pages as filled with an alert, with their ETags, by (the body's hash, the alert's HTML): the same
 # for request after request, where filling the hole and hashing again cost about a tenth of a cached page.
-_filled_pages: dict[tuple[str, str], tuple[bytes, str]] = {}
-MAX_FILLED_PAGES = 64
+_filled_pages: ProcessMemo[tuple[str, str], tuple[bytes, str]] = ProcessMemo(limit=64)
 
 
 def _filled_page(body: bytes, basis: str, alert: str) -> tuple[bytes, str]:
-    key = (basis, alert)
-    filled = _filled_pages.get(key)
-    if filled is None:
-        if len(_filled_pages) >= MAX_FILLED_PAGES:
-            _filled_pages.clear()  # pages of earlier generations and minutes are never asked for again
-        filled = _filled_pages[key] = _fill_page(body, basis, alert)
-    return filled
+    filled = _filled_pages.get((basis, alert))
+    return filled if filled is not None else _filled_pages.keep((basis, alert), _fill_page(body, basis, alert))
 
 
 def _alert_html(request: HttpRequest) -> str:

@@ -222,7 +222,7 @@ def _matching_rows(text: str, page_index: int) -> list[tuple[Any, ...]]:
         "page_index": page_index,
     }
     if connection.vendor == "postgresql":
-        sql = POSTGRES_SEARCH
+        sql, open_cursor = POSTGRES_SEARCH, _planned_once_cursor
         params.update(
             page_index=Int8(page_index),  # always bigint: psycopg picks smallint or integer for smaller numbers,
             # and each set of types would be a prepared statement of its own
@@ -232,12 +232,12 @@ def _matching_rows(text: str, page_index: int) -> list[tuple[Any, ...]]:
             headline_options=HEADLINE_OPTIONS,
         )
     else:
-        sql = SQLITE_SEARCH
+        sql, open_cursor = SQLITE_SEARCH, connection.cursor
         # Each word quoted, so FTS5 syntax in the query is just text; quoted words are ANDed together.
         params.update(
             match=" ".join(f'"{word}"' for word in WORD.findall(text)), mark_start=MARK_START, mark_end=MARK_END
         )
-    with _planned_once_cursor() if connection.vendor == "postgresql" else connection.cursor() as cursor:
+    with open_cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -295,7 +295,7 @@ def rebuild_index(using: str = DEFAULT_DB_ALIAS) -> int:
     For text that changed without a save (a queryset .update(), raw SQL), or pages edited by an older release
     while this one's migrations were already in place.
     """
-    table = {"postgresql": PASSAGES_TABLE, "sqlite": FTS_TABLE}.get(connections[using].vendor)
+    table = _entries_table(using)
     with transaction.atomic(using=using):
         if table:
             with connections[using].cursor() as cursor:
@@ -308,7 +308,12 @@ def rebuild_index(using: str = DEFAULT_DB_ALIAS) -> int:
 
 @receiver(post_delete, sender=AdvicePage, dispatch_uid="search_unindex_page")
 def unindex_page(sender: type[AdvicePage], instance: AdvicePage, using: str, **kwargs: Any) -> None:
-    table = {"postgresql": PASSAGES_TABLE, "sqlite": FTS_TABLE}.get(connections[using].vendor)
+    table = _entries_table(using)
     if table:
         with connections[using].cursor() as cursor:
             cursor.execute(f"DELETE FROM {table} WHERE page_id = %s", [instance.pk])
+
+
+def _entries_table(using: str) -> str | None:
+    """The table of per-page search entries outside the model state that a page's deletion must clear."""
+    return {"postgresql": PASSAGES_TABLE, "sqlite": FTS_TABLE}.get(connections[using].vendor)
