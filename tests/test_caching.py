@@ -14,6 +14,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from microcredentials.caching import (
     GENERATION_KEY,
+    ProcessMemo,
     _read_generation,
     bump_content_generation,
     content_generation,
@@ -312,3 +313,13 @@ def test_other_or_repeated_search_parameters_bypass_the_cache(
     with django_assert_num_queries(1):  # found afresh (results, count and snippets in one query), not from a copy
         response = client.get(f"/search/?{query}")
     assert "public" not in response.get("Cache-Control", "")
+
+
+def test_a_process_memo_empties_itself_when_full() -> None:
+    # Its keys name what their values depend on, so old keys are never asked for again: no ages to keep.
+    memo: ProcessMemo[str, int] = ProcessMemo(limit=3)
+    for number in range(3):
+        assert memo.keep(str(number), number) == number
+    assert [memo.get(key) for key in "012"] == [0, 1, 2]
+    memo.keep("3", 3)
+    assert [memo.get(key) for key in "0123"] == [None, None, None, 3]

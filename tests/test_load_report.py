@@ -104,6 +104,9 @@ def test_an_outage_is_logged_once_a_minute_per_worker_and_its_end_once() -> None
     assert outage_log_problems(line * 3 + again, workers=2, outage_seconds=20) == [
         "3 'Database unavailable' lines in gunicorn's log (expected 1 to 2)"
     ]
+    assert outage_log_problems(line * 2 + again * 3, workers=2, outage_seconds=20) == [
+        "3 'Database available again' lines in gunicorn's log (expected 1 to 2)"
+    ]
     assert outage_log_problems("", workers=2, outage_seconds=20) == [
         "0 'Database unavailable' lines in gunicorn's log (expected 1 to 2)",
         "0 'Database available again' lines in gunicorn's log (expected 1 to 2)",

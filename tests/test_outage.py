@@ -127,13 +127,16 @@ def test_an_outage_is_logged_as_an_error_once_a_minute_with_a_count_and_its_end_
 def test_a_site_alert_left_out_in_an_outage_is_counted_with_the_rest(
     rf: RequestFactory, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(outage, "report", outage.OutageReport())
+    clock = [0.0]
+    monkeypatch.setattr(outage, "report", outage.OutageReport(clock=lambda: clock[0]))
     with database_down():
-        assert [site_alert_html(rf.get("/contact/")) for _ in range(3)] == ["", "", ""]
+        # Different pages, so each is worked out (the region is kept per page and second).
+        assert [site_alert_html(rf.get(path)) for path in ("/contact/", "/", "/search/")] == ["", "", ""]
+        clock[0] = 61.0
+        assert site_alert_html(rf.get("/sitemap.xml")) == ""
+    refused = "(connection to server at 127.0.0.1 failed: Connection refused)"
+    report = "Database unavailable: {} failure(s) since the last report; latest: site alert left out of {} " + refused
     assert [(record.levelname, record.getMessage()) for record in caplog.records] == [
-        (
-            "ERROR",
-            "Database unavailable: 1 failure(s) since the last report; latest: site alert left out of"
-            " /contact/ (connection to server at 127.0.0.1 failed: Connection refused)",
-        )
+        ("ERROR", report.format(1, "/contact/")),
+        ("ERROR", report.format(3, "/sitemap.xml")),  # the two pages between, and this one
     ]

@@ -252,7 +252,7 @@ def test_export_content_writes_what_editors_changed(
 FOOTER_WARNING = "Every page&#x27;s footer links to “Privacy”. Until this page is published again"
 
 
-@pytest.mark.parametrize("how", ["change form", "unpublish action", "delete"])
+@pytest.mark.parametrize("how", ["change form", "unpublish action", "delete", "delete selected action"])
 def test_taking_down_a_page_the_footer_links_to_warns_the_editor(
     client: Client, editor: User, shipped_content: AdvicePage, how: str
 ) -> None:
@@ -264,8 +264,11 @@ def test_taking_down_a_page_the_footer_links_to_warns_the_editor(
         response = client.post(
             ADMIN_PAGES, {"action": "unpublish_selected", "_selected_action": [privacy.pk]}, follow=True
         )
-    else:
+    elif how == "delete":
         response = client.post(f"{ADMIN_PAGES}{privacy.pk}/delete/", {"post": "yes"}, follow=True)
+    else:
+        selected = {"action": "delete_selected", "_selected_action": [privacy.pk], "post": "yes"}
+        response = client.post(ADMIN_PAGES, selected, follow=True)
     assert response.status_code == 200
     assert FOOTER_WARNING in response.content.decode()
     assert Client().get("/about-this-site/privacy/").status_code == 404  # readers: what the warning is about
