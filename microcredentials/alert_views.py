@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 from microcredentials.alerts import DISMISSED_COOKIE, DISMISSED_MAX_AGE, add_dismissed_key, is_valid_key
 from microcredentials.caching import cache_public_page
 from microcredentials.contact import contact_page_context
+from microcredentials.reader_views import wants_json
 from microcredentials.security import refuse_cross_origin_posts
 
 
@@ -32,7 +33,7 @@ def dismiss_alert(request: HttpRequest) -> HttpResponse:
     key = request.POST.get("key", "")
     if not is_valid_key(key):
         return HttpResponseBadRequest("That message could not be hidden: the request was incomplete.", "text/plain")
-    if request.get_preferred_type(["text/html", "application/json"]) == "application/json":
+    if wants_json(request):
         response = HttpResponse(status=204)
     else:
         response = HttpResponseRedirect(_safe_next(request), status=303)

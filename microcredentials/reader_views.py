@@ -78,18 +78,21 @@ def _page_feedback(request: HttpRequest, page_id: int) -> HttpResponse:
     if not form.is_valid():
         return _feedback_invalid(request, page, form)
     feedback.save_feedback(page, form)
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse({"message": feedback.THANKS})
     return HttpResponseRedirect(f"{page.get_absolute_url()}?feedback=thanks#feedback", status=303)
 
 
-def _wants_json(request: HttpRequest) -> bool:
-    """feedback.js asks for JSON; a plain form post gets pages and redirects."""
-    return request.headers.get("Accept", "").startswith("application/json")
+def wants_json(request: HttpRequest) -> bool:
+    """The pages' scripts send readers' forms with fetch and ask for JSON; a plain form post gets pages.
+
+    Read as content negotiation (quality values included), not as the header's first word.
+    """
+    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
 
 
 def _feedback_message(request: HttpRequest, page: AdvicePage | None, status: int, message: str) -> HttpResponse:
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse({"message": message}, status=status)
     context = {"page": page, "message": message, "status": status}
     return render(request, "microcredentials/feedback_message.html", context, status=status)
@@ -98,7 +101,7 @@ def _feedback_message(request: HttpRequest, page: AdvicePage | None, status: int
 def _feedback_invalid(request: HttpRequest, page: AdvicePage, form: feedback.FeedbackForm) -> HttpResponse:
     if "useful" in form.errors:
         return _feedback_message(request, page, 400, feedback.CHOOSE_ANSWER)
-    if _wants_json(request):
+    if wants_json(request):
         errors = {name: [str(error) for error in errors] for name, errors in form.errors.items()}
         first_error = next(iter(errors.values()))[0]
         return JsonResponse({"message": first_error, "errors": errors}, status=400)

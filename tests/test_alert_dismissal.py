@@ -81,6 +81,16 @@ def test_with_javascript_the_answer_is_204_with_the_cookie(client: Client, alert
     assert WORDING not in client.get("/").content.decode()
 
 
+def test_a_browser_preferring_html_is_sent_back_to_its_page(client: Client, alert: SiteAlert) -> None:
+    response = client.post(
+        "/alerts/dismiss/",
+        {"key": dismissal_key(alert), "next": "/contact/"},
+        headers={"Accept": "application/json;q=0.1, text/html"},
+    )
+    assert response.status_code == 303
+    assert response["Location"] == "/contact/"
+
+
 def test_a_post_from_another_site_is_refused_with_the_site_403_page(client: Client, alert: SiteAlert) -> None:
     response = client.post(
         "/alerts/dismiss/",

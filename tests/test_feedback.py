@@ -83,6 +83,23 @@ def test_json_request_gets_json_and_stores_the_answer(client: Client, shipped_co
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("accept", "status"),
+    [("text/html;q=0.5, application/json", 200), ("application/json;q=0.1, text/html", 303), ("*/*", 303)],
+)
+def test_json_or_a_redirect_as_the_accept_header_prefers(
+    client: Client, shipped_content: AdvicePage, accept: str, status: int
+) -> None:
+    response = client.post(
+        feedback_url(shipped_content), {"useful": "no", "comment": "Too long"}, headers={"accept": accept}
+    )
+    assert response.status_code == status
+    if status == 200:
+        assert response.json() == {"message": "Thank you for your feedback. It helps us improve this page."}
+    assert PageFeedback.objects.get().comment == "Too long"
+
+
+@pytest.mark.django_db
 def test_over_long_comment_is_refused_with_the_text_kept(client: Client, shipped_content: AdvicePage) -> None:
     comment = "Kia ora <b>" + "x" * 1000
     response = client.post(feedback_url(shipped_content), {"useful": "no", "comment": comment})
