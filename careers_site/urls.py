@@ -1,17 +1,20 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from microcredentials import editor
+from microcredentials import editor, reader_views
 
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     # The Markdown editor's preview and upload: staff only (replaces markdownx.urls, which are open to all).
     path("markdownx/markdownify/", editor.markdownify, name="markdownx_markdownify"),
     path("markdownx/upload/", editor.upload_image, name="markdownx_upload"),
-    # Images uploaded in the editor: served here in development only (static() is empty when DEBUG is off).
-    *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
+    # Images uploaded in the editor, in development and production alike.
+    path(
+        f"{settings.MEDIA_URL.strip('/')}/{settings.MARKDOWNX_MEDIA_PATH}<str:name>",
+        reader_views.uploaded_image,
+        name="uploaded_image",
+    ),
     # The app's catch-all topic and page URLs come last.
     path("", include("microcredentials.urls")),
 ]

@@ -1,7 +1,7 @@
-"""Thin views for readers' tools: search, the study-time calculator, page feedback and robots.txt."""
+"""Thin views for readers' tools: search, the study-time calculator, page feedback, robots.txt and uploaded images."""
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST, require_safe
@@ -13,6 +13,10 @@ from microcredentials.outage import DATABASE_DOWN, retry_later
 from microcredentials.search import clean_query, find_results
 from microcredentials.security import refuse_cross_origin_posts
 from microcredentials.study_time import HOURS_PER_CREDIT, StudyTimeForm, calculate
+from microcredentials.uploads import open_upload
+
+# An upload's name is random and never reused for other bytes, so browsers and CDNs may keep it for a year.
+UPLOAD_CACHE_CONTROL = "public, max-age=31536000, immutable"
 
 
 @require_safe
@@ -52,6 +56,18 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def uploaded_image(request: HttpRequest, name: str) -> FileResponse:
+    """An image an editor uploaded, served by the app itself in production too (see README: media)."""
+    found = open_upload(name)
+    if found is None:
+        raise Http404("No uploaded image has that name.")
+    file, content_type = found
+    response = FileResponse(file, content_type=content_type)
+    response["Cache-Control"] = UPLOAD_CACHE_CONTROL
+    return response
 
 
 @refuse_cross_origin_posts

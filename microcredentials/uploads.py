@@ -6,11 +6,12 @@ might hide after its image data.
 """
 
 import io
+import re
 import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -21,6 +22,10 @@ ALLOWED_FORMATS: dict[str, tuple[str, dict[str, object]]] = {
     "PNG": ("png", {"optimize": True}),
     "WEBP": ("webp", {"quality": 85}),
 }
+# The type each stored extension is served as (image/jpeg, image/png, image/webp), and what a stored upload's
+# name looks like (see store_upload).
+CONTENT_TYPES = {extension: f"image/{image_format.lower()}" for image_format, (extension, _) in ALLOWED_FORMATS.items()}
+STORED_NAME = re.compile(rf"[0-9a-f]{{32}}\.(?:{'|'.join(CONTENT_TYPES)})")
 MAX_PIXELS = 40_000_000  # far beyond any web image; refuses decompression bombs early
 NOT_AN_IMAGE = "This file is not a JPEG, PNG or WebP image. Upload a photo or graphic saved in one of those formats."
 
@@ -89,3 +94,17 @@ def store_upload(upload: UploadedFile) -> StoredImage:
     data, extension = reencode_image(upload)
     name = default_storage.save(f"{settings.MARKDOWNX_MEDIA_PATH}{uuid.uuid4().hex}.{extension}", ContentFile(data))
     return StoredImage(name=name, url=default_storage.url(name))
+
+
+def open_upload(name: str) -> tuple[File, str] | None:
+    """A stored upload, open for reading, with its content type; None if no upload has that name.
+
+    Only names store_upload makes are looked up, so no other file in the media folder can be reached.
+    """
+    if not STORED_NAME.fullmatch(name):
+        return None
+    try:
+        found = default_storage.open(f"{settings.MARKDOWNX_MEDIA_PATH}{name}")
+    except FileNotFoundError:
+        return None
+    return found, CONTENT_TYPES[name.rsplit(".", 1)[1]]

@@ -256,3 +256,70 @@ def test_an_upload_without_a_file_gets_a_clear_error(client: Client, editor: Use
     response = login(client, editor).post(UPLOAD_URL, {})
     assert response.status_code == 400
     assert response.json() == {"image": ["Choose an image to upload."]}
+
+
+# Serving uploads to readers (the test settings run with DEBUG off, as production does).
+
+
+def uploaded_url(client: Client, editor: User, content: bytes, name: str = "photo.png") -> str:
+    status, answer = upload(login(client, editor), name, content, "image/png")
+    assert status == 200, answer
+    return str(answer["image_code"])[len("![](") : -1]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("save_as", "content_type"), [("PNG", "image/png"), ("JPEG", "image/jpeg"), ("WEBP", "image/webp")]
+)
+def test_readers_get_an_uploaded_image_kept_for_a_year(
+    client: Client, editor: User, media_root: Path, save_as: str, content_type: str
+) -> None:
+    original = io.BytesIO()
+    Image.new("RGB", (8, 6), (200, 30, 30)).save(original, format=save_as)
+    url = uploaded_url(client, editor, original.getvalue())
+
+    response = Client().get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == content_type
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == (media_root / url.removeprefix("/media/")).read_bytes()  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db
+def test_head_answers_without_the_image(client: Client, editor: User, media_root: Path) -> None:
+    url = uploaded_url(client, editor, png_bytes())
+    response = Client().head(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert int(response["Content-Length"]) == (media_root / url.removeprefix("/media/")).stat().st_size
+
+
+@pytest.mark.django_db
+def test_an_upload_cannot_be_posted_to(client: Client, editor: User, media_root: Path) -> None:
+    url = uploaded_url(client, editor, png_bytes())
+    assert Client().post(url).status_code == 405
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/media/uploads/" + "0" * 32 + ".png",  # the right shape, never uploaded
+        "/media/uploads/" + "a" * 32 + ".svg",  # a type the editor never stores
+        "/media/uploads/notes.txt",  # another file in the uploads folder
+        "/media/uploads/%2e%2e%2fsecret.png",  # a file outside it
+        "/media/uploads/" + "A" * 32 + ".PNG",
+        "/media/uploads/" + "a" * 32 + ".png%00.txt",
+        "/media/secret.png",
+    ],
+)
+def test_anything_but_a_stored_upload_is_not_found(client: Client, media_root: Path, path: str) -> None:
+    (media_root / "uploads").mkdir()
+    (media_root / "uploads" / "notes.txt").write_text("not for readers")
+    (media_root / "uploads" / ("a" * 32 + ".svg")).write_text("<svg></svg>")
+    (media_root / "uploads" / ("A" * 32 + ".PNG")).write_bytes(png_bytes())
+    (media_root / "secret.png").write_bytes(png_bytes())
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "<h1>Page not found</h1>" in response.content.decode()

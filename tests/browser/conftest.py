@@ -86,12 +86,13 @@ def playwright(_serialized_db_contents: dict[str, str], playwright: Playwright) 
     return playwright
 
 
-class _StaticLeftToWhitenoise(WSGIHandler):
-    """The live server's static-files wrapper, made to pass every request, /static/ too, to the site."""
+class _StaticAndMediaLeftToTheSite(WSGIHandler):
+    """The live server's static-files wrapper, made to pass every request, /static/ and /media/ too, to the site."""
 
-    def __init__(self, application: WSGIHandler) -> None:
-        # No super().__init__(): the wrapped handler already has the middleware, whitenoise among it.
-        self.application = application
+    def __init__(self, media_handler: WSGIHandler) -> None:
+        # Django's live server hands over the site wrapped in its own media handler; unwrapped, uploads are
+        # served by the site's view, as in production. No super().__init__(): the site already has its middleware.
+        self.application = media_handler.application  # type: ignore[attr-defined]
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> HttpResponseBase:
         return self.application(environ, start_response)
@@ -99,7 +100,8 @@ class _StaticLeftToWhitenoise(WSGIHandler):
 
 @pytest.fixture(scope="session")
 def live_server(collected_static: None, playwright: Playwright) -> Iterator[LiveServer]:
-    """pytest-django's live server on localhost, with /static/ left to whitenoise as in production.
+    """pytest-django's live server on localhost, with /static/ left to whitenoise and /media/ to the site's own
+    view, as in production.
 
     pytest-django wraps the site in staticfiles' StaticFilesHandler, which looks files up with the finders
     and so 404s every hashed name (css/site.3f2a….css) that the production storage puts in the pages.
@@ -108,7 +110,7 @@ def live_server(collected_static: None, playwright: Playwright) -> Iterator[Live
     Started after Playwright, so that with in-memory SQLite the server shares the tests' connection.
     """
     server = LiveServer("localhost", start=False)
-    server.thread.static_handler = _StaticLeftToWhitenoise
+    server.thread.static_handler = _StaticAndMediaLeftToTheSite
     server.start()
     yield server
     server.stop()

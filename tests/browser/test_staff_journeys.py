@@ -1,15 +1,20 @@
 """Journeys 4 and 5: a content editor changes a page (and the editor keeps unsaved text and explains refused
-uploads), and contact-centre staff post a closure notice."""
+uploads, and shows uploaded images to readers), and contact-centre staff post a closure notice."""
 
+import base64
 import datetime
+import io
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 import time_machine
 from django.contrib.auth.models import User
 from django.utils import timezone
+from PIL import Image
 from playwright.sync_api import Page, expect
+from pytest_django.fixtures import Settings
 from pytest_playwright.pytest_playwright import CreateContextCallback
 
 from microcredentials.alerts import NZ_TIME
@@ -197,3 +202,47 @@ def test_a_refused_upload_shows_its_reason(page: Page, site: Site, make_staff: C
     expect(body).to_have_value(saved_body)
     # markdownx logs the refusal to the console itself ("Invalid response {image: [...]}"); nothing else.
     assert [error for error in errors if not error.startswith("Invalid response")] == []
+
+
+DROP_A_PNG = """(pngBase64) => {
+    const editor = document.querySelector('#id_body');
+    editor.focus();
+    editor.selectionStart = editor.selectionEnd = editor.value.length;
+    const bytes = Uint8Array.from(atob(pngBase64), (character) => character.charCodeAt(0));
+    const files = new DataTransfer();
+    files.items.add(new File([bytes], 'square.png', {type: 'image/png'}));
+    editor.dispatchEvent(new DragEvent('drop', {dataTransfer: files, bubbles: true, cancelable: true}));
+}"""
+# The image's width once it has loaded and decoded, or 0 if it cannot be.
+LOADED_WIDTH = "(image) => image.decode().then(() => image.naturalWidth, () => 0)"
+
+
+def test_an_uploaded_image_shows_in_the_preview_and_to_readers(
+    page: Page,
+    new_context: CreateContextCallback,
+    site: Site,
+    make_staff: Callable[[str, str], User],
+    settings: Settings,
+    tmp_path: Path,
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    png = io.BytesIO()
+    Image.new("RGB", (12, 9), (200, 30, 30)).save(png, format="PNG")
+    errors = watch_for_errors(page)
+    open_editor(page, site, make_staff)
+    body = page.get_by_label("Body")
+    page.evaluate(DROP_A_PNG, base64.b64encode(png.getvalue()).decode())
+    expect(body).to_have_value(re.compile(r"!\[\]\(/media/uploads/[0-9a-f]{32}\.png\)$"))
+    body.fill(body.input_value().replace("![](", "![A red rectangle]("))
+    preview_image = page.locator(".markdownx-preview img[alt='A red rectangle']")
+    expect(preview_image).to_be_visible()
+    assert preview_image.evaluate(LOADED_WIDTH) == 12
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    reader = new_context().new_page()
+    reader.goto(site.advice_path)
+    public_image = reader.get_by_role("img", name="A red rectangle")
+    expect(public_image).to_be_visible()
+    assert public_image.evaluate(LOADED_WIDTH) == 12
+    assert errors == []
