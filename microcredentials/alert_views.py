@@ -6,13 +6,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_POST
 
 from microcredentials.alerts import DISMISSED_COOKIE, DISMISSED_MAX_AGE, add_dismissed_key, is_valid_key
 from microcredentials.caching import cache_public_page
 from microcredentials.contact import contact_page_context
 from microcredentials.reader_views import wants_json
-from microcredentials.security import refuse_cross_origin_posts
+from microcredentials.security import read_only, refuse_cross_origin_posts
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -48,7 +48,7 @@ def dismiss_alert(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_safe
+@read_only
 @cache_public_page(to_the_minute=True)
 def contact(request: HttpRequest) -> HttpResponse:
     context = contact_page_context(timezone.now(), settings.SITE_URL + reverse("contact"))

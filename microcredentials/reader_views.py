@@ -4,14 +4,14 @@ from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_POST
 
 from microcredentials import feedback, outage
 from microcredentials.caching import cache_public_page
 from microcredentials.models import AdvicePage
 from microcredentials.outage import DATABASE_DOWN, retry_later
 from microcredentials.search import clean_query, find_results
-from microcredentials.security import refuse_cross_origin_posts
+from microcredentials.security import read_only, refuse_cross_origin_posts
 from microcredentials.study_time import HOURS_PER_CREDIT, StudyTimeForm, calculate
 from microcredentials.uploads import open_upload
 
@@ -19,7 +19,7 @@ from microcredentials.uploads import open_upload
 UPLOAD_CACHE_CONTROL = "public, max-age=31536000, immutable"
 
 
-@require_safe
+@read_only
 @cache_public_page
 def search(request: HttpRequest) -> HttpResponse:
     query = clean_query(request.GET.get("q", ""))
@@ -31,7 +31,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "microcredentials/search.html", context)
 
 
-@require_safe
+@read_only
 def study_time(request: HttpRequest) -> HttpResponse:
     submitted = any(name in request.GET for name in StudyTimeForm.base_fields)
     form = StudyTimeForm(request.GET if submitted else None)
@@ -44,7 +44,7 @@ def study_time(request: HttpRequest) -> HttpResponse:
     return render(request, "microcredentials/study_time.html", context)
 
 
-@require_safe
+@read_only
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
@@ -58,7 +58,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
-@require_safe
+@read_only
 def uploaded_image(request: HttpRequest, name: str) -> FileResponse:
     """An image an editor uploaded, served by the app itself in production too (see README: media)."""
     found = open_upload(name)

@@ -9,6 +9,7 @@
 - `SiteWideCSPMiddleware` is django-csp's middleware with the policy built once.
 - `lockout_response` is the page django-axes shows when sign-in is paused.
 - `refuse_cross_origin_posts` guards the readers' forms without a per-visitor token.
+- `read_only` marks the pages readers only look at: other methods get 405, not CSRF's 403.
 """
 
 import functools
@@ -28,6 +29,7 @@ from django.utils import timezone
 from django.utils.http import is_same_domain
 from django.utils.timesince import timesince
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 
 from microcredentials.errors import csrf_failure
 
@@ -173,6 +175,16 @@ def is_trusted_origin(origin: str) -> bool:
         trusted.startswith(f"{scheme}://*") and is_same_domain(host, trusted.removeprefix(f"{scheme}://*"))
         for trusted in settings.CSRF_TRUSTED_ORIGINS
     )
+
+
+def read_only(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """GET and HEAD only: any other method gets the 405 page, with its Allow header.
+
+    CsrfViewMiddleware runs before the view, so without the exemption a POST would get its 403 ("we could not
+    check that this request came from this site") instead. A view that never acts on a request's body has
+    nothing for CSRF to protect.
+    """
+    return csrf_exempt(require_safe(view))
 
 
 def refuse_cross_origin_posts(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:

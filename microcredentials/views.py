@@ -2,7 +2,6 @@
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_safe
 
 from microcredentials.caching import cache_public_page
 from microcredentials.feedback import feedback_state
@@ -10,6 +9,7 @@ from microcredentials.metadata import page_structured_data
 from microcredentials.models import AdvicePage, Topic
 from microcredentials.navigation import page_navigation
 from microcredentials.rendering import contents_list
+from microcredentials.security import read_only
 
 
 def _crumbs(*items: tuple[str, str]) -> list[dict[str, str]]:
@@ -20,7 +20,7 @@ def _can_preview(request: HttpRequest) -> bool:
     return request.user.is_active and request.user.is_staff
 
 
-@require_safe
+@read_only
 @cache_public_page
 def home(request: HttpRequest) -> HttpResponse:
     pages = (
@@ -35,7 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "microcredentials/home.html", {"topics": topics})
 
 
-@require_safe
+@read_only
 @cache_public_page
 def topic(request: HttpRequest, topic_slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=topic_slug)
@@ -48,7 +48,7 @@ def topic(request: HttpRequest, topic_slug: str) -> HttpResponse:
     return render(request, "microcredentials/topic.html", context)
 
 
-@require_safe
+@read_only
 @cache_public_page
 def advice_page(request: HttpRequest, topic_slug: str, page_slug: str) -> HttpResponse:
     page = get_object_or_404(
