@@ -1,6 +1,9 @@
 """Journey 6: every page type reflows at 320 px, and screenshots at phone and desktop widths for people to review."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from microcredentials.models import AdvicePage, SiteAlert
@@ -45,6 +48,24 @@ def test_no_page_scrolls_sideways_at_320_pixels(page: Page, site: Site, live_clo
         page.goto(path)
         expect(page.locator("[data-site-alert]")).to_be_visible()  # the alert takes room too
         assert not scrolls_sideways(page), f"the {name} page ({path}) scrolls sideways at 320 px"
+
+
+LONG_ADDRESS = "https://www.studylink.govt.nz/products/a-z-products/student-loan/course-costs-micro-credentials.html"
+
+
+def test_an_alert_with_a_long_address_wraps_at_320_pixels(page: Page, site: Site) -> None:
+    SiteAlert.objects.create(
+        kind=SiteAlert.Kind.GENERAL,
+        level=SiteAlert.Level.WARNING,
+        message=f'Course costs have changed: {LONG_ADDRESS}. See <a href="{LONG_ADDRESS}">{LONG_ADDRESS}</a>.',
+        show_from=timezone.now() - datetime.timedelta(hours=1),
+    )
+    page.set_viewport_size({"width": 320, "height": 640})
+    for path in ("/", site.advice_path):
+        page.goto(path)
+        expect(page.locator("[data-site-alert]")).to_contain_text(f"have changed: {LONG_ADDRESS}.")
+        expect(page.get_by_role("link", name=LONG_ADDRESS)).to_be_visible()
+        assert not scrolls_sideways(page), f"{path} scrolls sideways at 320 px with a long address in the alert"
 
 
 @pytest.mark.parametrize("width", [375, 1280])
