@@ -1,4 +1,5 @@
-"""/sitemap.xml: the home page, every topic and exactly the live advice pages, at SITE_URL's address."""
+"""/sitemap.xml: the home page, every topic, exactly the live advice pages, the contact page and the calculator,
+at SITE_URL's address."""
 
 import datetime
 from urllib.parse import urlsplit
@@ -6,8 +7,19 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.urls import reverse
+from django.utils import timezone
 
 from microcredentials.models import AdvicePage, Topic
+
+
+def start_of(day: datetime.date | None) -> datetime.datetime | None:
+    """The moment an "Updated" date began in New Zealand.
+
+    Django reads a bare date as midnight UTC, up to 13 hours after New Zealand's midnight, so a page updated
+    this morning would be dated in the future (in the sitemap's Last-Modified header, for one).
+    """
+    return None if day is None else timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 class SiteUrlSitemap(Sitemap):
@@ -27,9 +39,9 @@ class HomeSitemap(SiteUrlSitemap):
     def location(self, item: str) -> str:
         return item
 
-    def lastmod(self, item: str) -> datetime.date | None:
+    def lastmod(self, item: str) -> datetime.datetime | None:
         on_home_page = AdvicePage.objects.live().filter(topic__on_home_page=True)
-        return on_home_page.aggregate(latest=Max("updated_on"))["latest"]
+        return start_of(on_home_page.aggregate(latest=Max("updated_on"))["latest"])
 
 
 class TopicSitemap(SiteUrlSitemap):
@@ -37,8 +49,8 @@ class TopicSitemap(SiteUrlSitemap):
         latest_live = AdvicePage.objects.live().filter(topic=OuterRef("pk")).order_by("-updated_on")
         return Topic.objects.annotate(latest=Subquery(latest_live.values("updated_on")[:1])).order_by("order", "pk")
 
-    def lastmod(self, item: Topic) -> datetime.date | None:
-        return item.latest  # type: ignore[attr-defined, no-any-return]
+    def lastmod(self, item: Topic) -> datetime.datetime | None:
+        return start_of(item.latest)  # type: ignore[attr-defined]
 
 
 class AdvicePageSitemap(SiteUrlSitemap):
@@ -50,8 +62,18 @@ class AdvicePageSitemap(SiteUrlSitemap):
             .order_by("topic__order", "order", "pk")
         )
 
-    def lastmod(self, item: AdvicePage) -> datetime.date:
-        return item.updated_on
+    def lastmod(self, item: AdvicePage) -> datetime.datetime | None:
+        return start_of(item.updated_on)
 
 
-SITEMAPS = {"home": HomeSitemap, "topics": TopicSitemap, "pages": AdvicePageSitemap}
+class ToolsSitemap(SiteUrlSitemap):
+    """Pages with no "Updated" date, so no lastmod."""
+
+    def items(self) -> list[str]:
+        return ["contact", "study_time"]
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+
+SITEMAPS = {"home": HomeSitemap, "topics": TopicSitemap, "pages": AdvicePageSitemap, "tools": ToolsSitemap}

@@ -4,16 +4,20 @@ import datetime
 import json
 import re
 import xml.etree.ElementTree as ET
+import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
+from django.utils.http import parse_http_date
 
 from microcredentials.metadata import json_ld_script
 from microcredentials.models import AdvicePage, Topic
+from microcredentials.sitemaps import AdvicePageSitemap, HomeSitemap, TopicSitemap
 
 PAGE_URL = "/plan-your-career/micro-credentials/"
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -94,7 +98,7 @@ def test_home_and_topic_have_canonical_links(client: Client, shipped_content: Ad
 
 
 @pytest.mark.django_db
-def test_sitemap_lists_exactly_the_live_pages_and_the_topics(
+def test_sitemap_lists_exactly_the_live_pages_the_topics_and_the_tools(
     client: Client, shipped_content: AdvicePage, make_page: Callable[..., AdvicePage]
 ) -> None:
     make_page(slug="live", updated_on=datetime.date(2024, 5, 6))
@@ -125,9 +129,11 @@ def test_sitemap_lists_exactly_the_live_pages_and_the_topics(
         # Reached from the footer, so not on the home page, nor in its date.
         f"{site}/about-this-site/": max(footer_pages.values()),
         **{f"{site}{url}": updated_on for url, updated_on in footer_pages.items()},
+        f"{site}/contact/": None,
+        f"{site}/tools/study-time/": None,
     }
     live_pages = {f"{site}{page.get_absolute_url()}" for page in AdvicePage.objects.live().select_related("topic")}
-    assert {loc for loc in entries if loc and loc.count("/") == 5} == live_pages
+    assert {loc for loc in entries if loc and loc.count("/") == 5} - {f"{site}/tools/study-time/"} == live_pages
 
 
 @pytest.mark.django_db
@@ -143,3 +149,20 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out(client: Client)
         "",
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",
     ]
+
+
+@pytest.mark.django_db
+def test_sitemap_is_never_dated_in_the_future(client: Client, make_page: Callable[..., AdvicePage]) -> None:
+    # 9.00am on 6 May in New Zealand is still 5 May in UTC: a page updated "today" was not updated in UTC's future.
+    morning_in_nz = datetime.datetime(2024, 5, 6, 9, tzinfo=zoneinfo.ZoneInfo("Pacific/Auckland"))
+    with time_machine.travel(morning_in_nz, tick=False):
+        page = make_page(slug="updated-today", updated_on=datetime.date(2024, 5, 6))
+        response = client.get("/sitemap.xml")
+        dates = [
+            HomeSitemap().lastmod("/"),
+            AdvicePageSitemap().lastmod(page),
+            *(TopicSitemap().lastmod(topic) for topic in TopicSitemap().items()),
+        ]
+    assert "<lastmod>2024-05-06</lastmod>" in response.content.decode()
+    assert parse_http_date(response["Last-Modified"]) <= morning_in_nz.timestamp()
+    assert max(date for date in dates if date) == morning_in_nz.replace(hour=0)
