@@ -24,7 +24,9 @@ HONEYPOT_FIELD = "website"
 RATE_LIMIT = 10  # answers per client per window: plenty for a person, little use to a bot
 RATE_WINDOW_SECONDS = 10 * 60
 
-THANKS = "Thank you for your feedback. It helps us improve this page."
+# As templates/includes/feedback.html words its thank-you state, which feedback.js shows in place.
+THANKS_HEADING = "Thank you for your feedback"
+THANKS = "It helps us improve this page."
 TOO_MANY = "You have sent a lot of feedback in a short time. Please wait 10 minutes and try again."
 REFUSED = "Your feedback could not be sent. Please go back to the page and try again."
 UNAVAILABLE = (
@@ -56,7 +58,7 @@ class FeedbackForm(forms.Form):
         comment: str = self.cleaned_data["comment"].replace("\r\n", "\n")
         if len(comment) > COMMENT_MAX_LENGTH:
             raise forms.ValidationError(
-                f"What was wrong? must be 1,000 characters or fewer. You have entered {len(comment):,}."
+                f"Your comment must be 1,000 characters or fewer. You have entered {len(comment):,}."
             )
         return comment
 

@@ -95,7 +95,7 @@ def _page_feedback(request: HttpRequest, page_id: int) -> HttpResponse:
         return _feedback_invalid(request, page, form)
     feedback.save_feedback(page, form)
     if wants_json(request):
-        return JsonResponse({"message": feedback.THANKS})
+        return JsonResponse({"heading": feedback.THANKS_HEADING, "message": feedback.THANKS})
     return HttpResponseRedirect(f"{page.get_absolute_url()}?feedback=thanks#feedback", status=303)
 
 

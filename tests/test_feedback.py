@@ -77,7 +77,7 @@ def test_json_request_gets_json_and_stores_the_answer(client: Client, shipped_co
         feedback_url(shipped_content), {"useful": "no", "comment": "Too long"}, headers={"accept": "application/json"}
     )
     assert response.status_code == 200
-    assert response.json() == {"message": "Thank you for your feedback. It helps us improve this page."}
+    assert response.json() == {"heading": "Thank you for your feedback", "message": "It helps us improve this page."}
     assert_not_cacheable(response)
     assert PageFeedback.objects.get().comment == "Too long"
 
@@ -95,7 +95,10 @@ def test_json_or_a_redirect_as_the_accept_header_prefers(
     )
     assert response.status_code == status
     if status == 200:
-        assert response.json() == {"message": "Thank you for your feedback. It helps us improve this page."}
+        assert response.json() == {
+            "heading": "Thank you for your feedback",
+            "message": "It helps us improve this page.",
+        }
     assert PageFeedback.objects.get().comment == "Too long"
 
 
@@ -106,7 +109,7 @@ def test_over_long_comment_is_refused_with_the_text_kept(client: Client, shipped
     html = response.content.decode()
     assert response.status_code == 400
     assert_not_cacheable(response)
-    message = "What was wrong? must be 1,000 characters or fewer. You have entered 1,011."
+    message = "Your comment must be 1,000 characters or fewer. You have entered 1,011."
     assert f'<li><a href="#id_comment">{message}</a></li>' in html
     assert (
         f'<p class="field-error" id="id_comment_error"><span class="visually-hidden">Error: </span>{message}</p>'
@@ -132,7 +135,7 @@ def test_over_long_comment_as_json(client: Client, shipped_content: AdvicePage) 
     )
     assert response.status_code == 400
     assert response.json()["errors"]["comment"] == [
-        "What was wrong? must be 1,000 characters or fewer. You have entered 1,001."
+        "Your comment must be 1,000 characters or fewer. You have entered 1,001."
     ]
 
 

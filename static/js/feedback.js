@@ -14,14 +14,14 @@
   if (!answers || !noForm || !yesForm || !commentForm || !message) { return; }
   var comment = commentForm.elements.comment;
 
-  function thank(text) {
+  function thank(reply) {
     var heading = document.createElement("h2");
     heading.id = "feedback-heading";
     heading.tabIndex = -1;
-    heading.textContent = "Thank you for your feedback";
+    heading.textContent = reply.heading;
     var status = document.createElement("p");
     status.setAttribute("role", "status");
-    status.textContent = text;
+    status.textContent = reply.message;
     box.replaceChildren(heading, status);
     heading.focus();
   }
@@ -53,7 +53,7 @@
     }).then(function (response) {
       return response.json().then(function (data) { return { status: response.status, data: data }; });
     }).then(function (reply) {
-      if (reply.status === 200) { thank(reply.data.message); return; }
+      if (reply.status === 200) { thank(reply.data); return; }
       if (reply.status === 400 && reply.data.errors && reply.data.errors.comment) {
         showCommentError(reply.data.errors.comment[0]);
         return;

@@ -150,9 +150,9 @@ def test_answering_yes_in_place(page: Page, site: Site) -> None:
     errors = watch_for_errors(page)
     page.goto(site.advice_path)
     page.get_by_role("button", name="Yes this page was useful").click()
-    expect(page.locator("#feedback").get_by_role("status")).to_have_text(
-        "Thank you for your feedback. It helps us improve this page."
-    )
+    # Worded as the server's thank-you state (tests/browser/test_accessibility.py), not repeating the heading.
+    expect(page.locator("#feedback").get_by_role("heading", level=2)).to_have_text("Thank you for your feedback")
+    expect(page.locator("#feedback").get_by_role("status")).to_have_text("It helps us improve this page.")
     expect(page).to_have_url(re.compile(f"{site.advice_path}$"))
     assert list(PageFeedback.objects.values_list("page_id", "useful")) == [(site.page.pk, True)]
     assert errors == []
