@@ -12,7 +12,7 @@ from microcredentials.models import AdvicePage
 from microcredentials.outage import DATABASE_DOWN, retry_later
 from microcredentials.search import clean_query, find_results
 from microcredentials.security import read_only, refuse_cross_origin_posts
-from microcredentials.study_time import HOURS_PER_CREDIT, StudyTimeForm, calculate
+from microcredentials.study_time import HOURS_PER_CREDIT, calculate, form_from
 from microcredentials.uploads import open_upload
 
 # An upload's name is random and never reused for other bytes, so browsers and CDNs may keep it for a year.
@@ -33,15 +33,15 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @read_only
 def study_time(request: HttpRequest) -> HttpResponse:
-    submitted = any(name in request.GET for name in StudyTimeForm.base_fields)
-    form = StudyTimeForm(request.GET if submitted else None)
+    form = form_from(request.GET)
     context = {
         "form": form,
         "result": calculate(form),
         "hours_per_credit": HOURS_PER_CREDIT,
         "breadcrumbs": [{"title": "Home", "url": "/"}, {"title": "Study-time calculator", "url": request.path}],
     }
-    return render(request, "microcredentials/study_time.html", context)
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(request, "microcredentials/study_time.html", context, status=status)
 
 
 @read_only

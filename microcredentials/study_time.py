@@ -5,9 +5,12 @@ study, practice and assessment). static/js/study-time.js repeats this sum in the
 """
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django import forms
+
+from microcredentials.search import CONTROL_CHARACTERS
 
 HOURS_PER_CREDIT = 10
 CREDITS_RANGE = (1, 360)
@@ -56,6 +59,15 @@ class StudyTimeForm(forms.Form):
         # Range attributes for the script that updates the estimate as you type.
         for name, (low, high) in (("credits", CREDITS_RANGE), ("hours", HOURS_RANGE)):
             self.fields[name].widget.attrs.update({"data-min": str(low), "data-max": str(high)})
+
+
+def form_from(query: Mapping[str, str]) -> StudyTimeForm:
+    """The form, bound to the query string once either field is in it.
+
+    Control characters (a NUL, say) are dropped first, as search drops them, so none is echoed into the page.
+    """
+    sent = {name: CONTROL_CHARACTERS.sub("", query[name]) for name in StudyTimeForm.base_fields if name in query}
+    return StudyTimeForm(sent) if sent else StudyTimeForm()
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,7 @@ def test_result_shows_the_working_and_names_the_source(client: Client) -> None:
         ({"credits": "15", "hours": "0"}, "hours", "Hours a week you can study must be between 1 and 60."),
         ({"credits": "15", "hours": "61"}, "hours", "Hours a week you can study must be between 1 and 60."),
         ({"credits": "15", "hours": "-2"}, "hours", "Hours a week you can study must be between 1 and 60."),
-        ({"credits": "15", "hours": "6\x00"}, "hours", "Hours a week you can study must be a whole number, like 6."),
+        ({"credits": "15", "hours": "\x00"}, "hours", "Enter how many hours a week you can study."),
         ({"credits": "9" * 400, "hours": "6"}, "credits", "Credits must be between 1 and 360."),
         ({"credits": "9" * 5000, "hours": "6"}, "credits", "Credits must be a whole number, like 15."),
     ],
@@ -79,7 +79,7 @@ def test_each_error_is_beside_its_field_and_in_the_summary(
 ) -> None:
     response = client.get(URL, params)
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "<title>Error: Study-time calculator | Careers advice</title>" in html
     # In the summary, linking to the field...
     assert f'<li><a href="#id_{field}">{message}</a></li>' in html
@@ -108,3 +108,12 @@ def test_micro_credentials_page_links_to_the_calculator(client: Client, shipped_
     html = client.get("/plan-your-career/micro-credentials/").content.decode()
     assert '<a href="/tools/study-time/" rel="noopener noreferrer">study-time calculator</a>' in html
     assert "study-time.js" not in html
+
+
+@pytest.mark.django_db
+def test_control_characters_are_dropped_not_echoed(client: Client) -> None:
+    response = client.get(URL, {"credits": "1\x005", "hours": "6\x07"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "15 credits × about 10 hours = about 150 hours; at 6 hours a week, about 25 weeks" in html
+    assert "\x00" not in html and "\x07" not in html

@@ -101,7 +101,7 @@ def test_calculator_works_without_javascript(new_context: CreateContextCallback,
 
 def test_calculator_errors_take_focus_and_link_to_their_fields(page: Page, site: Site) -> None:
     response = page.goto("/tools/study-time/?credits=0&hours=6")
-    assert response is not None and response.status == 200
+    assert response is not None and response.status == 400
     summary = page.locator("#error-summary")
     expect(summary).to_be_focused()
     credits = page.get_by_label("Credits")
