@@ -26,7 +26,7 @@ def test_pg_dump_and_pg_restore_reproduce_every_row_and_page() -> None:
 
 
 def test_the_comparison_reports_a_lost_row_a_rewound_sequence_and_a_changed_page() -> None:
-    page = ("plan-your-career", "micro-credentials", "published", "body-md5", "html-md5", "summary-md5", "2023-08-29")
+    page = ("plan-your-career", "micro-credentials", "published", "body-md5", "html-md5", "summary-md5", "2026-11-28")
     before = Snapshot(row_counts={"feedback": 2, "topic": 1}, sequences={"feedback_id_seq": 2}, pages=[page])
     after = Snapshot(
         row_counts={"feedback": 1, "topic": 1},

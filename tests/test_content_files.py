@@ -54,7 +54,7 @@ def test_a_second_load_changes_nothing_and_says_so() -> None:
 def test_a_changed_file_updates_its_page(content: Path) -> None:
     load(content)
     edit(content / PAGE, "## What micro-credentials cost", "## What a micro-credential costs")
-    edit(content / PAGE, "updated_on: 2023-08-29", "updated_on: 2024-02-01")
+    edit(content / PAGE, "updated_on: 2026-11-28", "updated_on: 2024-02-01")
     out, err = load(content)
     assert out == f"Updated page {content / PAGE}.\n"
     assert err == ""
@@ -84,7 +84,7 @@ def test_a_hand_written_file_can_be_changed_again_without_a_false_conflict(conte
 
 
 def test_a_scheduled_page_in_another_utc_offset_loads_once(content: Path) -> None:
-    edit(content / PAGE, "updated_on: 2023-08-29", "updated_on: 2023-08-29\npublish_at: 2030-01-01T09:00:00+13:00")
+    edit(content / PAGE, "updated_on: 2026-11-28", "updated_on: 2026-11-28\npublish_at: 2030-01-01T09:00:00+13:00")
     load(content)
     page = AdvicePage.objects.get(slug="micro-credentials")
     assert page.publish_at is not None and page.publish_at.isoformat() == "2029-12-31T20:00:00+00:00"
@@ -94,8 +94,8 @@ def test_a_scheduled_page_in_another_utc_offset_loads_once(content: Path) -> Non
 BAD_FILES = [
     ("missing-title", "title: Micro-credentials\n", "", "missing title in the front matter"),
     ("unknown-key", "slug: micro", "colour: teal\nslug: micro", "unknown front-matter key(s): colour"),
-    ("not-a-date", "2023-08-29", "29 August 2023", "updated_on must be a real date written as YYYY-MM-DD"),
-    ("impossible-date", "2023-08-29", "2023-02-30", "not '2023-02-30'"),
+    ("not-a-date", "2026-11-28", "28 November 2026", "updated_on must be a real date written as YYYY-MM-DD"),
+    ("impossible-date", "2026-11-28", "2023-02-30", "not '2023-02-30'"),
     ("unknown-topic", "topic: plan-your-career", "topic: find-a-job", "unknown topic 'find-a-job'"),
     ("bad-slug", "slug: micro-credentials", "slug: Micro Credentials!", "slug must be lower-case letters"),
     ("bad-yaml", "title: Micro-credentials", "title: [Micro", "the front matter is not valid YAML"),

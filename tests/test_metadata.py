@@ -38,7 +38,7 @@ def test_advice_page_has_canonical_description_and_social_tags(client: Client, s
     assert '<meta property="og:title" content="Micro-credentials">' in html
     assert f'<meta property="og:url" content="{canonical}">' in html
     assert '<meta property="og:description" content="Micro-credentials are short' in html
-    assert '<meta property="article:modified_time" content="2023-08-29">' in html
+    assert '<meta property="article:modified_time" content="2026-11-28">' in html
     assert '<meta name="twitter:card" content="summary">' in html
     assert '<meta name="twitter:title" content="Micro-credentials">' in html
 
@@ -50,7 +50,7 @@ def test_json_ld_describes_the_article_and_breadcrumbs(client: Client, shipped_c
     article, breadcrumbs = data["@graph"]
     assert article["@type"] == "Article"
     assert article["headline"] == "Micro-credentials"
-    assert article["dateModified"] == "2023-08-29"
+    assert article["dateModified"] == "2026-11-28"
     assert "datePublished" not in article  # no known publication date for a page published at once
     assert article["publisher"] == {"@type": "Organization", "name": "Careers advice", "url": f"{settings.SITE_URL}/"}
     assert article["mainEntityOfPage"] == f"{settings.SITE_URL}{PAGE_URL}"
@@ -120,11 +120,11 @@ def test_sitemap_lists_exactly_the_live_pages_the_topics_and_the_tools(
     }
     assert len(footer_pages) == 2
     assert entries == {
-        f"{site}/": "2024-05-06",
-        f"{site}/plan-your-career/": "2023-08-29",
+        f"{site}/": "2026-11-28",
+        f"{site}/plan-your-career/": "2026-11-28",
         f"{site}/find-a-job/": "2024-05-06",
         f"{site}/empty/": None,
-        f"{site}{PAGE_URL}": "2023-08-29",
+        f"{site}{PAGE_URL}": "2026-11-28",
         f"{site}/find-a-job/live/": "2024-05-06",
         # Reached from the footer, so not on the home page, nor in its date.
         f"{site}/about-this-site/": max(footer_pages.values()),

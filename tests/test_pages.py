@@ -19,7 +19,7 @@ def test_advice_page_shows_title_summary_updated_date_and_contents(client: Clien
     html = response.content.decode()
     assert response.status_code == 200
     assert "<h1>Micro-credentials</h1>" in html
-    assert 'Updated <time datetime="2023-08-29">29 Aug 2023</time>' in html
+    assert 'Updated <time datetime="2026-11-28">28 Nov 2026</time>' in html
     assert 'aria-labelledby="contents-heading"' in html
     assert '<a href="#how-long-a-micro-credential-takes">How long a micro-credential takes</a>' in html
 

@@ -165,7 +165,7 @@ def test_gunicorn_serves_the_advice_page_and_logs_the_request(gunicorn_server: S
     assert response.status == 200
     page = body.decode()
     assert "<h1>Micro-credentials</h1>" in page
-    assert 'Updated <time datetime="2023-08-29">29 Aug 2023</time>' in page
+    assert 'Updated <time datetime="2026-11-28">28 Nov 2026</time>' in page
     assert response.getheader("X-Content-Type-Options") == "nosniff"
     health, _ = gunicorn_server.get("/healthz")
     assert health.status == 200

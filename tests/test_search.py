@@ -49,6 +49,14 @@ def test_search_finds_the_shipped_page_by_a_stemmed_word(client: Client, shipped
 
 
 @pytest.mark.django_db
+def test_the_search_page_s_examples_find_the_shipped_page(client: Client, shipped_content: AdvicePage) -> None:
+    examples = re.findall(r"‘([^’]+)’", client.get("/search/").content.decode())
+    assert examples == ["student loan", "digital badge"]
+    for example in [*examples, "micro-credentials", "microcredential"]:
+        assert found_titles(example) == ["Micro-credentials"], example
+
+
+@pytest.mark.django_db
 def test_title_match_ranks_above_body_match(client: Client, make_page: MakePage) -> None:
     make_page(slug="body", title="Starting out", body="## Options\n\nAn apprenticeship is one way in.\n")
     make_page(slug="title", title="Apprenticeship basics", body="## Options\n\nLearn while you earn.\n")
