@@ -17,8 +17,9 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 
 from microcredentials import outage
 from microcredentials.caching import ProcessMemo, content_generation, generation_get, generation_set
@@ -40,6 +41,10 @@ DISMISSED_COOKIE = settings.ALERT_DISMISS_COOKIE
 DISMISSED_MAX_KEYS = 5
 DISMISSED_MAX_AGE = 365 * 24 * 60 * 60
 KEY_PATTERN = re.compile(r"\A[0-9]{1,18}-[0-9a-f]{12}\Z")
+
+# The admin's status for a live alert: readers see one alert at a time (live_alert decides which).
+SHOWN_NOW = "Shown now"
+NOT_SHOWN = "Live, but not shown: another alert takes priority"
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,13 @@ def alert_status(alert: SiteAlert, now: datetime.datetime) -> str:
     return "Expired" if ended or reopened else "Live"
 
 
+def closure_in_progress(alert: SiteAlert, now: datetime.datetime) -> bool:
+    """Whether the centre is closed at `now` because of this closure: closes_at <= now < reopens_at."""
+    if alert.kind != SiteAlert.Kind.CLOSURE or alert.closes_at is None or alert.reopens_at is None:
+        return False
+    return alert.closes_at <= now < alert.reopens_at
+
+
 def closures_after(now: datetime.datetime) -> list[SiteAlert]:
     """Closures not yet over at `now`, shown or not: the contact page's live status needs them all."""
     return list(
@@ -83,6 +95,15 @@ def format_time(moment: datetime.datetime) -> str:
     return format_clock(moment.astimezone(NZ_TIME).time())
 
 
+def _weekday_and_date(day: datetime.date) -> str:
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
+
+
+def format_date(day: datetime.date) -> str:
+    """A date with its weekday and year, for where no "today" applies: "Wednesday 9 December 2026"."""
+    return f"{_weekday_and_date(day)} {day.year}"
+
+
 def format_day(moment: datetime.datetime, now: datetime.datetime) -> str:
     """The day of `moment` as seen at `now`: "today, Friday 22 September", "tomorrow, …" or "Monday 25 September".
 
@@ -90,7 +111,7 @@ def format_day(moment: datetime.datetime, now: datetime.datetime) -> str:
     """
     day = moment.astimezone(NZ_TIME).date()
     today = now.astimezone(NZ_TIME).date()
-    text = f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
+    text = _weekday_and_date(day)
     if day.year != today.year:
         text += f" {day.year}"
     if day == today:
@@ -100,18 +121,19 @@ def format_day(moment: datetime.datetime, now: datetime.datetime) -> str:
     return text
 
 
-def _when(moment: datetime.datetime, now: datetime.datetime) -> str:
+def format_moment(moment: datetime.datetime, now: datetime.datetime) -> str:
+    """A moment as seen at `now`: "3.00pm today, Friday 22 September", "8.30am Monday 25 September"."""
     return f"{format_time(moment)} {format_day(moment, now)}"
 
 
 def _closure_sentence(who: str, closes: datetime.datetime, reopens: datetime.datetime, now: datetime.datetime) -> str:
     if now >= reopens:
-        return f"{who} reopened at {_when(reopens, now)}."
+        return f"{who} reopened at {format_moment(reopens, now)}."
     if now >= closes:
-        return f"{who} is now closed until {_when(reopens, now)}."
+        return f"{who} is now closed until {format_moment(reopens, now)}."
     if closes.astimezone(NZ_TIME).date() == reopens.astimezone(NZ_TIME).date():
-        return f"{who} will be closed from {format_time(closes)} to {_when(reopens, now)}."
-    return f"{who} will be closed from {_when(closes, now)}, reopening {_when(reopens, now)}."
+        return f"{who} will be closed from {format_time(closes)} to {format_moment(reopens, now)}."
+    return f"{who} will be closed from {format_moment(closes, now)}, reopening {format_moment(reopens, now)}."
 
 
 def closure_wording(alert: SiteAlert, now: datetime.datetime) -> SafeString:
@@ -141,6 +163,22 @@ def closure_wording(alert: SiteAlert, now: datetime.datetime) -> SafeString:
         sentence=sentence,
         email=alert.contact_email,
     )
+
+
+def alert_wording(alert: SiteAlert, now: datetime.datetime) -> SafeString:
+    """The alert's main text as readers see it at `now`: a closure's sentence, or a general notice's text."""
+    return closure_wording(alert, now) if alert.kind == SiteAlert.Kind.CLOSURE else alert_text_html(alert.message)
+
+
+def alert_name(alert: SiteAlert) -> str:
+    """How staff tell alerts apart in the admin: a closure by when it closes, a notice by how its text starts."""
+    if alert.kind == SiteAlert.Kind.CLOSURE:
+        if alert.closes_at is None:
+            return SiteAlert.Kind.CLOSURE.label
+        closes = alert.closes_at.astimezone(NZ_TIME)
+        return f"{SiteAlert.Kind.CLOSURE.label}: {format_time(closes)} {format_date(closes.date())}"
+    text = " ".join(strip_tags(alert.message).split())  # the words, without the link markup
+    return f"{SiteAlert.Kind.GENERAL.label}: {Truncator(text).words(10)}" if text else SiteAlert.Kind.GENERAL.label
 
 
 def alert_text_html(text: str) -> SafeString:
@@ -180,7 +218,7 @@ def displayed_alert(alert: SiteAlert, now: datetime.datetime) -> DisplayedAlert:
         key=dismissal_key(alert),
         level="warning" if warning else "information",
         label="Warning" if warning else "Information",
-        text=closure_wording(alert, now) if is_closure else alert_text_html(alert.message),
+        text=alert_wording(alert, now),
         extra=alert_text_html(alert.extra_text) if is_closure else SafeString(""),
         is_closure=is_closure,
     )
@@ -202,17 +240,35 @@ def _alerts_not_over(now: datetime.datetime) -> list[SiteAlert]:
     return alerts
 
 
+def _urgency(alert: SiteAlert, now: datetime.datetime) -> tuple[int, bool, datetime.datetime, int]:
+    """Live alerts rank by this, the most urgent highest: level, then a closure in progress, then the newest.
+
+    Within a level a closure in progress comes first: a later closure announced more recently
+    must not hide that the centre is closed right now.
+    """
+    return (alert.level, closure_in_progress(alert, now), alert.show_from, alert.pk)
+
+
 def live_alert(now: datetime.datetime) -> SiteAlert | None:
-    """The one alert to show at `now`, or None.
+    """The one alert to show at `now`, or None: the site and the admin's status both ask this.
 
     Live means show_from <= now < show_until (no show_until: until someone ends it),
     and, for a closure, now < reopens_at (alert_status holds the rule). Of the live
-    alerts the most urgent level wins, then the most recently started, then the most
-    recently created. Chosen from the cached list of alerts not over yet, so it costs
-    one query per content change, not one per request.
+    alerts the most urgent wins (_urgency holds the rule), then the most recently created.
+    Chosen from the cached list of alerts not over yet, so it costs one query per content
+    change, not one per request.
     """
     live = [alert for alert in _alerts_not_over(now) if alert_status(alert, now) == "Live"]
-    return max(live, key=lambda alert: (alert.level, alert.show_from, alert.pk), default=None)
+    return max(live, key=lambda alert: _urgency(alert, now), default=None)
+
+
+def reader_status(alert: SiteAlert, now: datetime.datetime) -> str:
+    """The admin's status: alert_status, with "Live" told apart into the one alert readers see and the rest."""
+    status = alert_status(alert, now)
+    if status != "Live":
+        return status
+    shown = live_alert(now)
+    return SHOWN_NOW if shown is not None and shown.pk == alert.pk else NOT_SHOWN
 
 
 # The alert region as worked out for a (generation, whole second, dismissal cookie, path): at thousands of
@@ -234,9 +290,9 @@ def site_alert_html(request: HttpRequest) -> str:
 
 
 def _alert_region(request: HttpRequest, path: str, now: datetime.datetime) -> str:
-    """The region's HTML, reused for up to a minute of New Zealand time, so "today" and "now closed"
-    are never more than a minute late. A database that cannot be read leaves the alert out,
-    so error pages still render.
+    """The region's HTML, reused within a minute of New Zealand time while a closure stays on the same
+    side of its closing time: "today" changes at midnight, and "now closed" in the second the centre
+    closes. A database that cannot be read leaves the alert out, so error pages still render.
     """
     try:
         alert = live_alert(now)
@@ -251,7 +307,8 @@ def _alert_region(request: HttpRequest, path: str, now: datetime.datetime) -> st
     alert_key = dismissal_key(alert)
     if alert_key in dismissed_keys(request.COOKIES.get(DISMISSED_COOKIE)):
         return ""
-    key = f"alert-html:{alert_key}:{now:%Y%m%d%H%M}:{hashlib.sha256(path.encode()).hexdigest()[:16]}"
+    closed = "closed" if closure_in_progress(alert, now) else "open"  # a closure may begin mid-minute
+    key = f"alert-html:{alert_key}:{now:%Y%m%d%H%M}:{closed}:{hashlib.sha256(path.encode()).hexdigest()[:16]}"
     html: str | None = generation_get(key)  # the key names everything the HTML depends on
     if html is None:  # worded and rendered once a minute per page, not for every request
         context = {"alert": displayed_alert(alert, now), "next_path": path}

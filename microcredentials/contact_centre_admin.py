@@ -9,18 +9,60 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 
-from microcredentials.alerts import NZ_TIME, alert_status, alert_text_html, closure_wording, format_time
+from microcredentials.alerts import (
+    NZ_TIME,
+    SHOWN_NOW,
+    alert_wording,
+    format_clock,
+    format_date,
+    format_moment,
+    format_time,
+    reader_status,
+)
 from microcredentials.models import ContactDetails, OpeningHours, SiteAlert
 
 NZ_ZONE = "New Zealand time (Pacific/Auckland)"
 NZ_DESCRIPTION = f"All times are {NZ_ZONE}. Daylight saving is allowed for automatically."
 # The admin shows help text as HTML, so the example markup is escaped to show as text.
 LINK_HELP = escape('Plain text. To add a link, write <a href="https://www.example.govt.nz/">link text</a>.')
+# Django's own message names the null character but not where it came from or what to do about it.
+NULL_CHARACTER = "The text has a hidden character that cannot be saved, usually from pasting. Type the text in again."
+TEXT_FIELDS = ["who", "contact_email", "extra_text", "message"]
+DATE_TIME_FIELDS = ["closes_at", "reopens_at", "show_from", "show_until"]
+
+
+def daylight_saving_problem(wall: datetime.datetime) -> str | None:
+    """Why a New Zealand wall-clock time cannot be used, if it falls where the clocks change, else None."""
+    earlier, later = wall.replace(tzinfo=NZ_TIME, fold=0), wall.replace(tzinfo=NZ_TIME, fold=1)
+    if earlier.utcoffset() == later.utcoffset():
+        return None
+    when = f"{format_clock(wall.time())} on {format_date(wall.date())}"
+    if earlier.astimezone(datetime.UTC).astimezone(NZ_TIME).replace(tzinfo=None) != wall:
+        return f"There is no {when} in New Zealand: the clocks go forward an hour. Choose another time."
+    return f"{when} happens twice in New Zealand: the clocks go back an hour. Choose another time."
+
+
+class NZDateTimeField(forms.SplitDateTimeField):
+    """A date and a time in New Zealand, refused with a message that says what to type instead."""
+
+    default_error_messages = {
+        "invalid_date": "Enter the date as year, month and day, for example 2026-12-09.",
+        "invalid_time": "Enter the time as hours and minutes on a 24-hour clock, for example 17:00.",
+    }
+
+    def compress(self, data_list: tuple[datetime.date, datetime.time] | None) -> datetime.datetime | None:
+        # Django refuses these too, but in words about time zones, not about the clocks changing.
+        if data_list and all(value not in self.empty_values for value in data_list):
+            problem = daylight_saving_problem(datetime.datetime.combine(*data_list))
+            if problem:
+                raise ValidationError(problem, code="daylight_saving")
+        return super().compress(data_list)
 
 
 class SiteAlertForm(forms.ModelForm):
@@ -53,6 +95,18 @@ class SiteAlertForm(forms.ModelForm):
             "show_from": f"{NZ_ZONE}. The notice appears on every page from this time.",
             "show_until": f"{NZ_ZONE}. Leave empty on a closure to show it until the centre reopens.",
         }
+        field_classes = dict.fromkeys(DATE_TIME_FIELDS, NZDateTimeField)
+        error_messages = {
+            **{name: {"null_characters_not_allowed": NULL_CHARACTER} for name in TEXT_FIELDS},
+            "show_from": {"required": "Enter when to start showing the notice."},
+        }
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # The model's checks run even on a field the form has refused, so a time typed as "9am" would
+        # also get "Enter when the contact centre closes.": the form's own message, first, says what to do.
+        for errors in self.errors.values():
+            del errors[1:]
 
 
 def _nz_when(moment: datetime.datetime | None) -> str:
@@ -66,7 +120,7 @@ class SiteAlertAdmin(admin.ModelAdmin):
     form = SiteAlertForm
     list_display = ["__str__", "level", "shows_from", "shows_until", "status"]
     list_filter = ["kind", "level"]
-    readonly_fields = ["wording_now"]
+    readonly_fields = ["status", "wording_now"]
     fieldsets = [
         (None, {"fields": ["kind", "level"], "description": NZ_DESCRIPTION}),
         (
@@ -78,7 +132,7 @@ class SiteAlertAdmin(admin.ModelAdmin):
         ),
         ("General notice", {"fields": ["message"], "description": "Fill in this part for a general notice."}),
         ("When to show it", {"fields": ["show_from", "show_until"], "description": NZ_DESCRIPTION}),
-        ("How it reads", {"fields": ["wording_now"]}),
+        ("How it reads", {"fields": ["status", "wording_now"]}),
     ]
 
     @admin.display(description="Shows from (NZ time)", ordering="show_from")
@@ -93,15 +147,29 @@ class SiteAlertAdmin(admin.ModelAdmin):
 
     @admin.display(description="Status")
     def status(self, alert: SiteAlert) -> str:
-        return alert_status(alert, timezone.now())
+        if alert.pk is None:
+            return "Not saved yet."
+        return reader_status(alert, timezone.now())
 
     @admin.display(description="What readers see now")
     def wording_now(self, alert: SiteAlert) -> SafeString | str:
         if alert.pk is None:
             return "Shown here once the notice is saved."
-        if alert.kind == SiteAlert.Kind.CLOSURE:
-            return closure_wording(alert, timezone.now())
-        return alert_text_html(alert.message)
+        now = timezone.now()
+        status = reader_status(alert, now)
+        if status == SHOWN_NOW:
+            return alert_wording(alert, now)
+        if status == "Scheduled":  # worded for the moment it starts showing
+            starts = alert.show_from
+            return format_html(
+                "Not shown yet. From {} it will read: {}", format_moment(starts, now), alert_wording(alert, starts)
+            )
+        if status == "Expired":
+            return "Not shown any more: the time to show it has passed."
+        return format_html(
+            "Not shown now: another alert takes priority. If it were shown, it would read: {}",
+            alert_wording(alert, now),
+        )
 
     def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # Entered and shown in New Zealand time, whatever zone might be active for the request.

@@ -176,8 +176,9 @@ class SiteAlert(models.Model):
         ordering = ["-show_from"]
 
     def __str__(self) -> str:
-        local = timezone.localtime(self.show_from)
-        return f"{self.get_kind_display()} from {local:%d %b %Y %H:%M}"
+        from microcredentials.alerts import alert_name  # imported here: alerts.py imports this module
+
+        return alert_name(self)
 
     # An empty show_until on a closure means "until it reopens": alerts.live_alert applies that at
     # read time, so moving reopens_at later never leaves a stale copy of the old time behind.

@@ -11,7 +11,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from microcredentials.alerts import DISMISSED_COOKIE, alert_status, dismissal_key, live_alert
 from microcredentials.models import AdvicePage, SiteAlert
-from tests.alert_helpers import EMAIL, closure, general, nz
+from tests.alert_helpers import EMAIL, closure, general, nz, two_closures_on_29_november_2026
 
 ADVICE_URL = "/plan-your-career/micro-credentials/"
 FRIDAY_MORNING = nz(2023, 11, 10, 9)
@@ -70,6 +70,38 @@ def test_at_the_same_level_the_most_recently_started_wins(weekend_closure: SiteA
     general("Older notice", nz(2023, 11, 1))
     newer = general("Newer notice", nz(2023, 11, 9))
     assert live_alert(FRIDAY_MORNING) == newer
+
+
+@pytest.fixture
+def two_closures(db: None) -> tuple[SiteAlert, SiteAlert]:
+    return two_closures_on_29_november_2026()
+
+
+def test_a_closure_under_way_beats_a_newer_one_not_yet_begun(
+    client: Client, two_closures: tuple[SiteAlert, SiteAlert]
+) -> None:
+    under_way, tonight = two_closures
+    assert live_alert(nz(2026, 11, 29, 10)) == under_way
+    html = page_at(client, "/", nz(2026, 11, 29, 10))
+    assert "The Customer Contact Group is now closed until 8.30am tomorrow, Monday 30 November." in html
+    assert "11.00pm" not in html
+    # Once both are under way, the newest shows again.
+    assert live_alert(nz(2026, 11, 29, 23)) == tonight
+    assert "is now closed until 8.30am Thursday 31 December." in page_at(client, "/", nz(2026, 11, 29, 23))
+
+
+def test_a_closure_under_way_beats_a_newer_notice_of_its_level(
+    client: Client, two_closures: tuple[SiteAlert, SiteAlert]
+) -> None:
+    general("Our website has a new look.", nz(2026, 11, 29, 9, 30))
+    assert "is now closed until 8.30am tomorrow" in page_at(client, "/", nz(2026, 11, 29, 10))
+
+
+def test_a_warning_still_beats_a_closure_under_way(client: Client, two_closures: tuple[SiteAlert, SiteAlert]) -> None:
+    general("Beware of scam calls.", nz(2026, 11, 1), level=SiteAlert.Level.WARNING)
+    html = page_at(client, "/", nz(2026, 11, 29, 10))
+    assert "Beware of scam calls." in html
+    assert "is now closed" not in html
 
 
 def test_live_alert_costs_one_query_per_content_change(
@@ -146,6 +178,25 @@ def test_alert_comes_and_goes_in_the_very_second_it_is_scheduled_to(client: Clie
         assert "Website maintenance tonight." in page_at(client, "/", starts)
         assert "Website maintenance tonight." in page_at(client, "/", ends + just_before)
         assert REGION not in page_at(client, "/", ends)
+
+
+def test_a_closure_that_begins_mid_minute_takes_over_in_that_very_second(client: Client, db: None) -> None:
+    # Beginning makes a closure more urgent than a newer one not yet begun: that, too, must show on time.
+    begins = nz(2026, 11, 29, 9, 0, 30)
+    closure(begins, nz(2026, 11, 30, 8, 30), show_from=nz(2026, 11, 27, 9)).save()
+    closure(nz(2026, 11, 29, 23), nz(2026, 12, 31, 8, 30), show_from=nz(2026, 11, 28, 9)).save()
+    just_before = begins - datetime.timedelta(milliseconds=1)
+    for _ in range(2):  # the second time, from what the first worked out
+        assert "will be closed from 11.00pm today" in page_at(client, "/", just_before)
+        assert "is now closed until 8.30am tomorrow, Monday 30 November." in page_at(client, "/", begins)
+
+
+def test_the_shown_closure_says_now_closed_in_the_second_it_begins(client: Client, db: None) -> None:
+    # Its wording is kept for a minute, but not across the moment it begins.
+    begins = nz(2026, 11, 29, 15, 0, 30)
+    closure(begins, nz(2026, 11, 30, 8, 30)).save()
+    assert "will be closed from 3.00pm today" in page_at(client, "/", begins - datetime.timedelta(seconds=20))
+    assert "is now closed until 8.30am tomorrow" in page_at(client, "/", begins)
 
 
 def test_an_edit_and_a_hidden_alert_show_within_the_same_second(client: Client, db: None) -> None:
