@@ -135,6 +135,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-nz"
+FORMAT_MODULE_PATH = ["careers_site.formats"]  # dates typed day first, as New Zealanders write them
 TIME_ZONE = "Pacific/Auckland"
 USE_I18N = True
 USE_TZ = True

@@ -7,6 +7,7 @@ import time_machine
 from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
 
+from microcredentials.alerts import NZ_TIME
 from microcredentials.models import SiteAlert
 from tests.alert_helpers import closure, general, nz, two_closures_on_29_november_2026
 
@@ -146,6 +147,15 @@ def test_a_date_without_a_time_gets_the_same_one_message(admin_client_nz: Client
 def test_a_date_typed_another_way_gets_one_message_saying_how_to_type_it(admin_client_nz: Client) -> None:
     errors = errors_for(admin_client_nz, closure_form(closes_at_0="22 Sept"))
     assert errors == {"closes_at": ["Enter the date as year, month and day, for example 2026-12-09."]}
+
+
+def test_dates_typed_day_first_are_read_the_new_zealand_way(admin_client_nz: Client) -> None:
+    data = closure_form(closes_at_0="09/10/2023", reopens_at_0="10 Oct 2023", show_from_0="08/10/23")
+    assert admin_client_nz.post(ADD_URL, data).status_code == 302
+    alert = SiteAlert.objects.get()
+    assert alert.closes_at.astimezone(NZ_TIME).date() == datetime.date(2023, 10, 9)  # 9 October, not 10 September
+    assert alert.reopens_at.astimezone(NZ_TIME).date() == datetime.date(2023, 10, 10)
+    assert alert.show_from.astimezone(NZ_TIME).date() == datetime.date(2023, 10, 8)
 
 
 def test_a_hidden_null_character_gets_one_message_saying_what_to_do(admin_client_nz: Client) -> None:
