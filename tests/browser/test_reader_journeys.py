@@ -29,7 +29,7 @@ def test_pages_get_their_hashed_stylesheet_and_script_from_whitenoise(page: Page
 
 def test_reader_goes_from_home_to_a_section_of_the_advice_page(page: Page, site: Site) -> None:
     page.goto("/")
-    expect(page).to_have_title("Career advice | Careers advice")
+    expect(page).to_have_title("Home | Careers advice")
     page.get_by_role("link", name="Plan your career").click()
     expect(page).to_have_url(re.compile(f"{site.topic_path}$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Plan your career")

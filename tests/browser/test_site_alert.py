@@ -41,7 +41,7 @@ def test_hiding_with_javascript_happens_in_place_and_lasts(page: Page, site: Sit
     assert cookie["secure"] and cookie["httpOnly"]
 
     page.get_by_role("link", name="Home", exact=True).first.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Career advice")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Careers advice")
     expect(page.locator("[data-site-alert]")).to_have_count(0)
 
 
@@ -55,7 +55,7 @@ def test_hiding_without_javascript_posts_and_comes_back(
     with page.expect_navigation():
         page.get_by_role("button", name="Hide this message").click()
     expect(page).to_have_url(re.compile(r"/$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Career advice")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Careers advice")
     expect(page.locator("[data-site-alert]")).to_have_count(0)
 
     page.goto(site.advice_path)
