@@ -9,10 +9,11 @@ import math
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 import markdown
 
-from microcredentials.rendering import MARKDOWN_EXTENSIONS
+from microcredentials.rendering import MARKDOWN_EXTENSIONS, RESERVED_IDS, render_markdown_html
 
 MAX_WORDS = 1500
 WORDS_PER_MINUTE = 200
@@ -48,13 +49,14 @@ MACRON_PATTERNS = {
 BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd", "blockquote", "figcaption"}
 WORD_PATTERN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 SENTENCE_BREAK = re.compile(r"[.!?]+(?:\s|$)|\n+")
+ID_ATTRIBUTE = re.compile(r'\sid="([^"]+)"')
 
 
 @dataclass
 class ParsedBody:
     headings: list[tuple[int, str]] = field(default_factory=list)
-    links: list[str] = field(default_factory=list)
-    images: list[str | None] = field(default_factory=list)  # alt text, None when missing
+    links: list[tuple[str, str]] = field(default_factory=list)  # (text, address)
+    images: list[tuple[str | None, str]] = field(default_factory=list)  # (alt text or None when missing, address)
     text: str = ""
 
 
@@ -72,7 +74,7 @@ class _BodyParser(HTMLParser):
         self.parsed = ParsedBody()
         self._chunks: list[str] = []
         self._heading: tuple[int, list[str]] | None = None
-        self._link: list[str] | None = None
+        self._link: tuple[str, list[str]] | None = None  # (address, text so far)
         self._code_depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -81,12 +83,12 @@ class _BodyParser(HTMLParser):
         elif re.fullmatch(r"h[1-6]", tag):
             self._heading = (int(tag[1]), [])
         elif tag == "a":
-            self._link = []
+            self._link = (dict(attrs).get("href") or "", [])
         elif tag == "img":
             alt = dict(attrs).get("alt")
-            self.parsed.images.append(alt)
+            self.parsed.images.append((alt, dict(attrs).get("src") or ""))
             if self._link is not None and alt:
-                self._link.append(alt)
+                self._link[1].append(alt)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("code", "pre", "script", "style"):
@@ -95,13 +97,14 @@ class _BodyParser(HTMLParser):
             self.parsed.headings.append((self._heading[0], _squash("".join(self._heading[1]))))
             self._heading = None
         elif tag == "a" and self._link is not None:
-            self.parsed.links.append(_squash("".join(self._link)))
+            address, text = self._link
+            self.parsed.links.append((_squash("".join(text)), address))
             self._link = None
         if tag in BLOCK_TAGS:
             self._chunks.append("\n")
 
     def handle_data(self, data: str) -> None:
-        for collector in (self._heading[1] if self._heading else None, self._link):
+        for collector in (self._heading[1] if self._heading else None, self._link[1] if self._link else None):
             if collector is not None:
                 collector.append(data)
         if not self._code_depth:
@@ -140,9 +143,9 @@ def heading_warnings(headings: list[tuple[int, str]]) -> list[str]:
     return warnings
 
 
-def link_text_warnings(links: list[str]) -> list[str]:
+def link_text_warnings(links: list[tuple[str, str]]) -> list[str]:
     warnings = []
-    for text in links:
+    for text, _address in links:
         plain = _squash(re.sub(r"[^\w\s]", " ", text)).lower()
         if not plain:
             warnings.append("A link has no text. Give every link words that say where it goes.")
@@ -154,8 +157,29 @@ def link_text_warnings(links: list[str]) -> list[str]:
     return warnings
 
 
-def image_alt_warnings(images: list[str | None]) -> list[str]:
-    missing = sum(1 for alt in images if not (alt or "").strip())
+def anchor_warnings(links: list[tuple[str, str]], body: str) -> list[str]:
+    """Links within the page (#anchor) to an anchor that nothing on the page has."""
+    anchors = set(ID_ATTRIBUTE.findall(render_markdown_html(body))) | RESERVED_IDS
+    return [
+        f'The link "{text}" goes to {address}, but nothing on this page has that anchor. '
+        'Link to a heading: its anchor is its text in lower case, with hyphens for spaces (as in "On this page").'
+        for text, address in links
+        if address.startswith("#") and address[1:] not in anchors
+    ]
+
+
+def image_address_warnings(images: list[tuple[str | None, str]]) -> list[str]:
+    """Images from other websites: the site's security policy lets pages show only images from this site."""
+    return [
+        f'The image "{alt or address}" is on another website, so readers would see a broken image. '
+        "Upload it in the editor instead: drag the image file into the page text."
+        for alt, address in images
+        if urlsplit(address).scheme or urlsplit(address).netloc
+    ]
+
+
+def image_alt_warnings(images: list[tuple[str | None, str]]) -> list[str]:
+    missing = sum(1 for alt, _address in images if not (alt or "").strip())
     if not missing:
         return []
     which = "An image has" if missing == 1 else f"{missing} images have"
@@ -221,7 +245,9 @@ def check_page(title: str, summary: str, body: str) -> ContentReport:
     warnings = [
         *heading_warnings(parsed.headings),
         *link_text_warnings(parsed.links),
+        *anchor_warnings(parsed.links, body),
         *image_alt_warnings(parsed.images),
+        *image_address_warnings(parsed.images),
         *macron_warnings("\n".join([title, summary, parsed.text])),
         *length_warnings(words),
     ]

@@ -69,6 +69,29 @@ def test_images_without_alt_text_are_flagged() -> None:
     assert warnings_for("![A learner at a workbench](/media/uploads/a.png)") == []
 
 
+def test_links_to_anchors_the_page_does_not_have_are_flagged() -> None:
+    body = "## Fees Free and student loans\n\nSee [the fees section](#fees-free-and-student-loans).\n"
+    assert warnings_for(body) == []
+    assert (
+        warnings_for(body + "\n[Skip to the start](#main-content) and [the custom one](#mine)\n\n## Other {#mine}\n")
+        == []
+    )
+    assert warnings_for(body + "\nOr [the costs](#costs).\n") == [
+        'The link "the costs" goes to #costs, but nothing on this page has that anchor. '
+        'Link to a heading: its anchor is its text in lower case, with hyphens for spaces (as in "On this page").'
+    ]
+
+
+def test_images_from_other_websites_are_flagged() -> None:
+    assert warnings_for("![A learner](https://evil.example/x.png) ![A badge](//cdn.example/b.png)") == [
+        'The image "A learner" is on another website, so readers would see a broken image. '
+        "Upload it in the editor instead: drag the image file into the page text.",
+        'The image "A badge" is on another website, so readers would see a broken image. '
+        "Upload it in the editor instead: drag the image file into the page text.",
+    ]
+    assert warnings_for("![A learner at a workbench](/media/uploads/a.png)") == []
+
+
 @pytest.mark.parametrize(
     ("plain", "correct"),
     [
@@ -119,8 +142,8 @@ def test_readability_and_reading_time_are_informational() -> None:
 def test_parse_body_reads_raw_html_too() -> None:
     parsed = parse_body('<h4>Raw</h4> <a href="/x">here</a> <img src="/i.png">')
     assert parsed.headings == [(4, "Raw")]
-    assert parsed.links == ["here"]
-    assert parsed.images == [None]
+    assert parsed.links == [("here", "/x")]
+    assert parsed.images == [(None, "/i.png")]
 
 
 # Quiet on the shipped content.
