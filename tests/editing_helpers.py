@@ -13,7 +13,7 @@ ADMIN_PAGES = "/admin/microcredentials/advicepage/"
 # tests give users these permissions directly so they do not depend on that migration.
 CONTENT_EDITOR_PERMISSIONS = [
     "add_advicepage", "change_advicepage", "delete_advicepage", "view_advicepage",
-    "add_topic", "change_topic", "view_topic", "view_pagechange",
+    "add_topic", "change_topic", "view_topic", "view_pagechange", "view_pagefeedback",
 ]  # fmt: skip
 CONTACT_CENTRE_PERMISSIONS = [
     "add_sitealert", "change_sitealert", "delete_sitealert", "view_sitealert",

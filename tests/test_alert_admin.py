@@ -323,10 +323,13 @@ def test_contact_centre_may_manage_alerts_and_hours_and_nothing_else() -> None:
 
 
 @pytest.mark.django_db
-def test_content_editors_may_change_topics_and_pages_but_not_alerts() -> None:
+def test_content_editors_may_change_topics_and_pages_and_read_feedback_but_not_touch_alerts() -> None:
     models = ["topic", "advicepage", "pagechange"]
-    assert _codenames("Content editors") == {f"{a}_{m}" for m in models for a in ["add", "change", "view"]}
+    assert _codenames("Content editors") == {f"{a}_{m}" for m in models for a in ["add", "change", "view"]} | {
+        "view_pagefeedback"
+    }
     client = _member_of("Content editors")
+    assert client.get("/admin/microcredentials/pagefeedback/").status_code == 200
     assert client.get("/admin/microcredentials/advicepage/add/").status_code == 200
     assert client.get("/admin/microcredentials/topic/").status_code == 200
     assert client.get("/admin/microcredentials/sitealert/").status_code == 403
