@@ -188,7 +188,16 @@ class OpeningHoursForm(forms.ModelForm):
 @admin.register(OpeningHours)
 class OpeningHoursAdmin(admin.ModelAdmin):
     form = OpeningHoursForm
-    list_display = ["weekday", "opens", "closes"]
+    list_display = ["weekday", "opens_at", "closes_at"]
+
+    # Listed as the contact page writes them (8.30am), not in Django's default style (8:30 a.m.).
+    @admin.display(description="Opens (NZ time)", ordering="opens")
+    def opens_at(self, hours: OpeningHours) -> str:
+        return format_clock(hours.opens)
+
+    @admin.display(description="Closes (NZ time)", ordering="closes")
+    def closes_at(self, hours: OpeningHours) -> str:
+        return format_clock(hours.closes)
 
 
 @admin.register(ContactDetails)

@@ -160,3 +160,10 @@ def test_json_ld_cannot_be_broken_out_of(client: Client, db: None) -> None:
 
 def test_footer_links_to_the_contact_page(client: Client, db: None) -> None:
     assert '<li><a href="/contact/">Contact us</a></li>' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_opening_hours_as_the_contact_page_writes_them(admin_client: Client) -> None:
+    html = admin_client.get("/admin/microcredentials/openinghours/").content.decode()
+    assert '<td class="field-opens_at">8.30am</td><td class="field-closes_at">5.00pm</td>' in html
+    assert "a.m." not in html
