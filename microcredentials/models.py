@@ -196,6 +196,10 @@ class SiteAlert(models.Model):
 
     def _closure_errors(self) -> dict[str, str]:
         errors: dict[str, str] = {}
+        if self.message.strip():  # kept, but a closure never shows it: say so rather than lose it silently
+            errors["message"] = (
+                "A closure notice does not show this text. Put it in 'Extra text', or change Kind to General notice."
+            )
         if not self.closes_at:
             errors["closes_at"] = "Enter when the contact centre closes."
         if not self.reopens_at:

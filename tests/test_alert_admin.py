@@ -171,6 +171,15 @@ def test_show_from_is_asked_for_in_plain_words(admin_client_nz: Client) -> None:
     assert errors == {"show_from": ["Enter when to start showing the notice."]}
 
 
+def test_a_message_typed_on_a_closure_is_not_silently_dropped(admin_client_nz: Client) -> None:
+    errors = errors_for(admin_client_nz, closure_form(message="Phones are down too."))
+    assert errors == {
+        "message": [
+            "A closure notice does not show this text. Put it in 'Extra text', or change Kind to General notice."
+        ]
+    }
+
+
 def test_general_notice_needs_text(admin_client_nz: Client) -> None:
     errors = errors_for(admin_client_nz, closure_form(kind="general", message="   "))
     assert errors == {"message": ["Enter the text of the notice."]}
