@@ -19,6 +19,7 @@ urlpatterns = [
     path("tools/study-time/", reader_views.study_time, name="study_time"),
     path("feedback/<int:page_id>/", reader_views.page_feedback, name="page_feedback"),
     path("robots.txt", reader_views.robots_txt, name="robots_txt"),
+    path("favicon.ico", reader_views.favicon, name="favicon"),
     path("sitemap.xml", read_only(cache_public_page(sitemap_view)), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("<slug:topic_slug>/", views.topic, name="topic"),
     path("<slug:topic_slug>/<slug:page_slug>/", views.advice_page, name="advice_page"),

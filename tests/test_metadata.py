@@ -166,3 +166,10 @@ def test_sitemap_is_never_dated_in_the_future(client: Client, make_page: Callabl
     assert "<lastmod>2024-05-06</lastmod>" in response.content.decode()
     assert parse_http_date(response["Last-Modified"]) <= morning_in_nz.timestamp()
     assert max(date for date in dates if date) == morning_in_nz.replace(hour=0)
+
+
+def test_favicon_ico_leads_to_the_site_s_icon(client: Client) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert re.fullmatch(r"/static/img/favicon\.[0-9a-f]{12}\.svg", response["Location"])
+    assert client.get(response["Location"]).status_code == 200
