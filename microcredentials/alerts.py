@@ -9,6 +9,7 @@ import hashlib
 import logging
 import re
 import zoneinfo
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -249,8 +250,10 @@ def _urgency(alert: SiteAlert, now: datetime.datetime) -> tuple[int, bool, datet
     return (alert.level, closure_in_progress(alert, now), alert.show_from, alert.pk)
 
 
-def live_alert(now: datetime.datetime) -> SiteAlert | None:
+def live_alert(now: datetime.datetime, hidden: Collection[str] = ()) -> SiteAlert | None:
     """The one alert to show at `now`, or None: the site and the admin's status both ask this.
+
+    `hidden` holds the dismissal keys of alerts this reader has hidden: the next most urgent shows instead.
 
     Live means show_from <= now < show_until (no show_until: until someone ends it),
     and, for a closure, now < reopens_at (alert_status holds the rule). Of the live
@@ -259,6 +262,8 @@ def live_alert(now: datetime.datetime) -> SiteAlert | None:
     change, not one per request.
     """
     live = [alert for alert in _alerts_not_over(now) if alert_status(alert, now) == "Live"]
+    if hidden:
+        live = [alert for alert in live if dismissal_key(alert) not in hidden]
     return max(live, key=lambda alert: _urgency(alert, now), default=None)
 
 
@@ -295,7 +300,7 @@ def _alert_region(request: HttpRequest, path: str, now: datetime.datetime) -> st
     closes. A database that cannot be read leaves the alert out, so error pages still render.
     """
     try:
-        alert = live_alert(now)
+        alert = live_alert(now, hidden=dismissed_keys(request.COOKIES.get(DISMISSED_COOKIE)))
     except DATABASE_DOWN as error:
         outage.report.failed(f"site alert left out of {request.path}", error)
         return ""
@@ -305,8 +310,6 @@ def _alert_region(request: HttpRequest, path: str, now: datetime.datetime) -> st
     if alert is None:
         return ""
     alert_key = dismissal_key(alert)
-    if alert_key in dismissed_keys(request.COOKIES.get(DISMISSED_COOKIE)):
-        return ""
     closed = "closed" if closure_in_progress(alert, now) else "open"  # a closure may begin mid-minute
     key = f"alert-html:{alert_key}:{now:%Y%m%d%H%M}:{closed}:{hashlib.sha256(path.encode()).hexdigest()[:16]}"
     html: str | None = generation_get(key)  # the key names everything the HTML depends on

@@ -9,7 +9,7 @@ from django.test import Client
 
 from microcredentials.alerts import DISMISSED_COOKIE, DISMISSED_MAX_KEYS, add_dismissed_key, dismissal_key
 from microcredentials.models import SiteAlert
-from tests.alert_helpers import EMAIL, closure, nz
+from tests.alert_helpers import EMAIL, closure, general, nz
 
 FRIDAY_MORNING = nz(2023, 11, 10, 9)
 WORDING = "will be closed from 3.00pm today, Friday 10 November"
@@ -70,6 +70,15 @@ def test_an_edited_alert_shows_again(client: Client, alert: SiteAlert) -> None:
     html = client.get("/").content.decode()
     assert "reopening 8.30am Tuesday 14 November." in html
     assert "Hide this message" in html
+
+
+def test_hiding_the_shown_alert_shows_the_next_one_still_live(client: Client, alert: SiteAlert) -> None:
+    general("The website will be down for maintenance on Sunday night.", show_from=nz(2023, 11, 1))
+    assert WORDING in client.get("/").content.decode()  # the closure outranks the older notice
+    client.post("/alerts/dismiss/", {"key": dismissal_key(alert), "next": "/"})
+    html = client.get("/").content.decode()
+    assert WORDING not in html
+    assert "down for maintenance on Sunday night" in html
 
 
 def test_with_javascript_the_answer_is_204_with_the_cookie(client: Client, alert: SiteAlert) -> None:
