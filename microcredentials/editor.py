@@ -4,6 +4,8 @@ They replace django-markdownx's own views, which answer anyone and render withou
 The preview uses the same renderer as the public page, so editors see what readers will see.
 Answers follow markdownx's widget: preview HTML as text, uploads as JSON with `image_code`,
 errors as JSON `{"image": ["message"]}` (admin-editor.js shows them to the editor).
+A preview refusal is plain text with a 400; markdownx puts whatever comes back in the preview,
+so the editor reads the reason there.
 """
 
 from collections.abc import Callable
@@ -13,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from microcredentials.rendering import render_markdown_html
+from microcredentials.rendering import MarkdownRefused, render_markdown_html
 from microcredentials.uploads import UploadRejected, max_upload_bytes, store_upload, too_large_message
 
 View = Callable[[HttpRequest], HttpResponse]
@@ -58,7 +60,10 @@ def markdownify(request: HttpRequest) -> HttpResponse:
     content = request.POST.get("content")
     if content is None:
         return HttpResponse("Send the Markdown to preview as content.", status=400, content_type="text/plain")
-    return HttpResponse(render_markdown_html(content))
+    try:
+        return HttpResponse(render_markdown_html(content))
+    except MarkdownRefused as refused:
+        return HttpResponse(str(refused), status=400, content_type="text/plain; charset=utf-8")
 
 
 @never_cache

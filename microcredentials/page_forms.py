@@ -11,9 +11,15 @@ from markdownx.widgets import AdminMarkdownxWidget
 
 from microcredentials import revisions
 from microcredentials.models import AdvicePage
+from microcredentials.rendering import MarkdownRefused, render_markdown_html
 from microcredentials.revisions import FieldDiff, format_when, user_name
 
 FORM_ONLY_FIELDS = ("page_version", "major_change", "change_note")
+# markdownx's editor keeps Ctrl+] and Ctrl+[ (Cmd on a Mac) for indenting; Tab is left to move between fields.
+BODY_HELP = (
+    "Markdown. Start sections with ## headings. Tab and Shift+Tab move out of the box, as in other fields. "
+    "To indent a line, press Ctrl+] (Ctrl+[ takes the indent away); on a Mac, Cmd+] and Cmd+[."
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,7 @@ class AdvicePageForm(forms.ModelForm):
             "order", "related_pages", "owner", "review_by",
         ]  # fmt: skip
         widgets = {"body": AdminMarkdownxWidget}
+        help_texts = {"body": BODY_HELP}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -54,7 +61,13 @@ class AdvicePageForm(forms.ModelForm):
             self.fields["page_version"].initial = self.instance.version
 
     def clean_body(self) -> str:
-        return normalise_text(self.cleaned_data.get("body") or "") + "\n"
+        body = normalise_text(self.cleaned_data.get("body") or "") + "\n"
+        # Saving renders the body; refuse here what the renderer would refuse, so the editor keeps the text.
+        try:
+            render_markdown_html(body)
+        except MarkdownRefused as refused:
+            raise ValidationError(str(refused), code="body_too_slow_to_render") from None
+        return body
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -28,6 +28,7 @@ CONTENT_TYPES = {extension: f"image/{image_format.lower()}" for image_format, (e
 STORED_NAME = re.compile(rf"[0-9a-f]{{32}}\.(?:{'|'.join(CONTENT_TYPES)})")
 MAX_PIXELS = 40_000_000  # far beyond any web image; refuses decompression bombs early
 NOT_AN_IMAGE = "This file is not a JPEG, PNG or WebP image. Upload a photo or graphic saved in one of those formats."
+TOO_MANY_PIXELS = "This image has too many pixels. Resize it to under 40 megapixels first."
 
 
 class UploadRejected(Exception):
@@ -62,10 +63,13 @@ def reencode_image(data: io.BytesIO | UploadedFile) -> tuple[bytes, str]:
                 raise UploadRejected(NOT_AN_IMAGE)
             width, height = original.size
             if width * height > MAX_PIXELS:
-                raise UploadRejected("This image has too many pixels. Resize it to under 40 megapixels first.")
+                raise UploadRejected(TOO_MANY_PIXELS)
             original.load()
             image = ImageOps.exif_transpose(original)  # keep the photo upright once EXIF is gone
-    except (UnidentifiedImageError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        # Pillow refuses to open an image of over twice its own limit (about 179 megapixels) at all.
+        raise UploadRejected(TOO_MANY_PIXELS) from None
+    except UnidentifiedImageError:
         raise UploadRejected(NOT_AN_IMAGE) from None
     except OSError:
         raise UploadRejected(

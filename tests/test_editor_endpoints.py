@@ -2,6 +2,8 @@
 
 import io
 import re
+import struct
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -54,6 +56,19 @@ def png_bytes(size: tuple[int, int] = (8, 6), **save_options: object) -> bytes:
     output = io.BytesIO()
     Image.new("RGB", size, (200, 30, 30)).save(output, format="PNG", **save_options)
     return output.getvalue()
+
+
+def png_of_size(width: int, height: int) -> bytes:
+    """A valid black 1-bit PNG, written row by row so that even a huge one is quick and small to make."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    row = b"\0" * (1 + (width + 7) // 8)  # filter byte, then 8 pixels a byte
+    packer = zlib.compressobj(9)
+    pixels = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit greyscale
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
 
 
 def upload(client: Client, name: str, content: bytes, content_type: str) -> tuple[int, dict[str, object]]:
@@ -135,6 +150,26 @@ def test_preview_equals_the_public_rendering_of_dangerous_markup(
         assert marker not in preview.lower(), marker
     assert '<a href="https://www.nzqa.govt.nz/" rel="noopener noreferrer">safe link</a>' in preview
     assert '<h2 id="a-safe-heading">A safe heading</h2>' in preview
+
+
+@pytest.mark.django_db
+def test_preview_refuses_markdown_that_would_take_too_long_and_says_why(client: Client, editor: User) -> None:
+    response = login(client, editor).post(PREVIEW_URL, {"content": "[" * 4000 + "]" * 4000})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    message = response.content.decode()
+    assert message.startswith("A paragraph, list item or table cell has too many “[” or “`” for its length")
+    assert "Close each “[” with “]”" in message
+
+
+@pytest.mark.django_db
+def test_preview_refuses_a_body_over_the_length_limit(client: Client, editor: User) -> None:
+    response = login(client, editor).post(PREVIEW_URL, {"content": "x" * 100_001})
+    assert response.status_code == 400
+    assert response.content.decode() == (
+        "The body is 100,001 characters long; a page can have up to 100,000. "
+        "Move some sections to a new page and link to it."
+    )
 
 
 @pytest.mark.django_db
@@ -228,6 +263,21 @@ def test_a_damaged_image_gets_a_clear_error(client: Client, editor: User, media_
     status, answer = upload(login(client, editor), "cut.png", png_bytes((200, 200))[:120], "image/png")
     assert status == 400
     assert "damaged or incomplete" in str(answer["image"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "size",
+    [(8000, 6000), (20000, 20000)],  # 48 megapixels; 400, which Pillow itself refuses to open (over ~179)
+    ids=["over-our-limit", "over-pillows-limit"],
+)
+def test_an_image_with_too_many_pixels_is_refused_as_such(
+    client: Client, editor: User, media_root: Path, size: tuple[int, int]
+) -> None:
+    status, answer = upload(login(client, editor), "huge.png", png_of_size(*size), "image/png")
+    assert status == 400
+    assert answer == {"image": ["This image has too many pixels. Resize it to under 40 megapixels first."]}
+    assert not any(media_root.rglob("*.*"))
 
 
 @pytest.mark.django_db

@@ -1,14 +1,17 @@
 """Markdown rendering: the sanitiser, heading anchors and the contents list."""
 
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from microcredentials.models import AdvicePage
-from microcredentials.rendering import contents_list, render_markdown_html
+from microcredentials.rendering import MarkdownRefused, check_markdown_limits, contents_list, render_markdown_html
 
 ADVICE_URL = "/plan-your-career/micro-credentials/"
+SHIPPED_PAGES = Path(settings.BASE_DIR) / "content" / "pages"
 
 
 @pytest.mark.parametrize(
@@ -153,3 +156,72 @@ def test_contents_anchors_match_heading_ids_on_the_shipped_page(client: Client, 
     assert anchors == h2_ids
     all_ids = re.findall(r' id="([^"]+)"', html)
     assert len(all_ids) == len(set(all_ids)), "ids on the page must be unique"
+
+
+# Markdown that would take Python-Markdown minutes (its work grows with the square of the input) is refused
+# before the slow step, with a message that says what to change.
+
+SLOW_SHAPES = {
+    "nested-square-brackets": ("[" * 4000 + "]" * 4000, "too many “[” or “`”"),
+    "unclosed-square-brackets": ("[a " * 4000, "too many “[” or “`”"),
+    "link-titles-never-closed": ('[a](b "c) ' * 1000, "too many “[” or “`”"),
+    "unclosed-code-marks": ("``a`" * 2000, "too many “[” or “`”"),
+    "unclosed-html-tags": ("<a b\n\n" * 3000, "too many “<” signs that no “>” closes, for example on line 1."),
+    "long-block": ("***\n" * 400, "Lines 1 to 400 have no blank line between them"),
+    "too-long": ("word " * 20_001, "The body is 100,005 characters long; a page can have up to 100,000."),
+    "deep-nesting": ("1. " * 30_000, "nested too deeply"),
+}
+
+
+@pytest.mark.parametrize(("source", "message"), SLOW_SHAPES.values(), ids=SLOW_SHAPES.keys())
+def test_markdown_that_would_render_slowly_is_refused_with_what_to_change(source: str, message: str) -> None:
+    with pytest.raises(MarkdownRefused, match=re.escape(message)):
+        render_markdown_html(source)
+
+
+def test_the_refusal_gives_the_line_of_an_unclosed_tag() -> None:
+    source = "## Fine\n\nA <b>closed</b> tag.\n\n" + "<a b\n\n" * 3000
+    with pytest.raises(MarkdownRefused, match="for example on line 5"):
+        render_markdown_html(source)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "word " * 20_000,  # exactly the longest body
+        "- item\n" * 300,  # the most lines in a row
+        "- [A useful link](https://www.careers.govt.nz/)\n" * 300,  # many links, each in its own list item
+        ("A [link](https://example.com/ 'title'), `code` and [another](/x/).\n" * 20 + "\n") * 40,
+        "A \\[ bracket shown as text. " * 3000,  # escaped brackets start no search
+        "```\n" + "[" * 5000 + "\n```\n",  # nor do brackets in a code block
+        "Compare a < b, and 1 <2. " * 3000,
+    ],
+    ids=["longest", "most-lines", "link-list", "link-paragraphs", "escaped", "code-block", "less-than-signs"],
+)
+def test_large_but_ordinary_markdown_is_accepted(source: str) -> None:
+    assert render_markdown_html(source)
+
+
+def test_a_normal_page_with_links_images_and_emphasis_still_renders() -> None:
+    html = render_markdown_html(
+        "## Study options\n\nRead [the NZQA list](https://www.nzqa.govt.nz/) first. It is **free** and *short*.\n\n"
+        "![A learner at a laptop](/media/uploads/learner.png)\n\n- [Fees](/fees/) and `costs`\n"
+    )
+    assert html == (
+        '<h2 id="study-options">Study options</h2>\n'
+        '<p>Read <a href="https://www.nzqa.govt.nz/" rel="noopener noreferrer">the NZQA list</a> first. '
+        "It is <strong>free</strong> and <em>short</em>.</p>\n"
+        '<p><img alt="A learner at a laptop" src="/media/uploads/learner.png"></p>\n'
+        '<ul>\n<li><a href="/fees/" rel="noopener noreferrer">Fees</a> and <code>costs</code></li>\n</ul>'
+    )
+
+
+@pytest.mark.parametrize("path", sorted(SHIPPED_PAGES.rglob("*.md")), ids=lambda path: path.stem)
+def test_every_shipped_page_is_within_the_limits(path: Path) -> None:
+    check_markdown_limits(path.read_text())
+    assert render_markdown_html(path.read_text())
+
+
+def test_many_raw_html_headings_with_the_same_text_get_numbered_ids() -> None:
+    html = render_markdown_html('<h2>Same</h2>\n\n<h2 id="same-2">Own id</h2>\n\n' + "<h2>Same</h2>\n\n" * 3)
+    assert re.findall(r'<h2 id="([^"]+)">', html) == ["same", "same-2", "same-3", "same-4", "same-5"]
