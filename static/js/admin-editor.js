@@ -3,6 +3,8 @@
 //    editor types, and offers them back on the next visit, e.g. after a session times out.
 //    A kept copy is forgotten after a successful save, or when the form already holds the same text.
 // 2. Shows the reason when the editor refuses an uploaded image.
+// 3. Lets Tab and Shift+Tab leave the Markdown editor (markdownx would type a tab instead: a keyboard trap).
+// 4. Names the live preview, so screen reader users can find it.
 (function () {
   "use strict";
 
@@ -175,6 +177,25 @@
     });
   }
 
+  // markdownx handles keys on the textarea itself (in the capture phase). Stopping a plain Tab on the way
+  // down, at the document, keeps it from markdownx, and the browser moves focus as usual (no preventDefault).
+  // Ctrl+] and Ctrl+[ still reach markdownx, which indents with them (see the Body field's help text).
+  function letTabLeaveEditors() {
+    document.addEventListener("keydown", function (event) {
+      var plainTab = event.key === "Tab" && !event.ctrlKey && !event.altKey && !event.metaKey;
+      if (plainTab && event.target.classList && event.target.classList.contains("markdownx-editor")) {
+        event.stopPropagation();
+      }
+    }, true);
+  }
+
+  function namePreviews() {
+    document.querySelectorAll(".markdownx-preview").forEach(function (preview) {
+      preview.setAttribute("role", "region");
+      preview.setAttribute("aria-label", "Preview");
+    });
+  }
+
   function start() {
     var local = getStore("localStorage");
     var session = getStore("sessionStorage");
@@ -183,7 +204,10 @@
       keepDrafts(local, session);
     }
     showUploadErrors();
+    namePreviews();
   }
+
+  letTabLeaveEditors(); // at once: the listener must be in place before anyone reaches the editor
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);

@@ -246,3 +246,51 @@ def test_an_uploaded_image_shows_in_the_preview_and_to_readers(
     expect(public_image).to_be_visible()
     assert public_image.evaluate(LOADED_WIDTH) == 12
     assert errors == []
+
+
+# --- the Body field's keyboard (markdownx types a tab on Tab unless admin-editor.js lets it through) ---------
+
+
+def test_tab_and_shift_tab_leave_the_body_and_leave_its_text_alone(
+    page: Page, site: Site, make_staff: Callable[[str, str], User]
+) -> None:
+    errors = watch_for_errors(page)
+    open_editor(page, site, make_staff)
+    body = page.get_by_label("Body")
+    saved_body = body.input_value()
+    assert saved_body.startswith("#")  # a heading, which a tab in front of would turn into code
+
+    body.focus()
+    page.keyboard.press("Tab")
+    # The next control in the page's order: the first link in the preview beside the field.
+    expect(page.locator(".markdownx-preview a").first).to_be_focused()
+    expect(body).to_have_value(saved_body)
+
+    body.focus()
+    page.keyboard.press("Shift+Tab")
+    expect(page.get_by_label("Summary")).to_be_focused()
+    expect(body).to_have_value(saved_body)
+    assert errors == []
+
+
+def test_ctrl_brackets_still_indent_and_unindent_the_current_line(
+    page: Page, site: Site, make_staff: Callable[[str, str], User]
+) -> None:
+    open_editor(page, site, make_staff)
+    body = page.get_by_label("Body")
+    body.fill("## Steps\n\n- First\n- Second")
+    body.press("Control+End")
+    body.press("Control+BracketRight")
+    expect(body).to_have_value("## Steps\n\n- First\n\t- Second")
+    body.press("Control+BracketLeft")
+    expect(body).to_have_value("## Steps\n\n- First\n- Second")
+
+
+def test_the_preview_is_a_named_region_that_explains_a_refused_body(
+    page: Page, site: Site, make_staff: Callable[[str, str], User]
+) -> None:
+    open_editor(page, site, make_staff)
+    preview = page.get_by_role("region", name="Preview")
+    expect(preview.get_by_role("heading", level=2).first).to_be_visible()
+    page.get_by_label("Body").fill("[" * 4000 + "]" * 4000)
+    expect(preview).to_contain_text("A paragraph, list item or table cell has too many “[” or “`” for its length")
