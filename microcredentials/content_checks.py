@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import markdown
 
-from microcredentials.rendering import MARKDOWN_EXTENSIONS, RESERVED_IDS, render_markdown_html
+from microcredentials.rendering import MARKDOWN_EXTENSIONS, RESERVED_IDS, MarkdownRefused, render_markdown_html
 
 MAX_WORDS = 1500
 WORDS_PER_MINUTE = 200
@@ -157,9 +157,9 @@ def link_text_warnings(links: list[tuple[str, str]]) -> list[str]:
     return warnings
 
 
-def anchor_warnings(links: list[tuple[str, str]], body: str) -> list[str]:
-    """Links within the page (#anchor) to an anchor that nothing on the page has."""
-    anchors = set(ID_ATTRIBUTE.findall(render_markdown_html(body))) | RESERVED_IDS
+def anchor_warnings(links: list[tuple[str, str]], body_html: str) -> list[str]:
+    """Links within the page (#anchor) to an anchor that nothing on the page (as rendered) has."""
+    anchors = set(ID_ATTRIBUTE.findall(body_html)) | RESERVED_IDS
     return [
         f'The link "{text}" goes to {address}, but nothing on this page has that anchor. '
         'Link to a heading: its anchor is its text in lower case, with hyphens for spaces (as in "On this page").'
@@ -240,12 +240,16 @@ def statistics_notes(text: str) -> list[str]:
 
 def check_page(title: str, summary: str, body: str) -> ContentReport:
     """Every check over one page: warnings to act on, and notes for information."""
+    try:  # a body the site refuses to render gets only that warning: the checks would be as slow
+        body_html = render_markdown_html(body)
+    except MarkdownRefused as refused:
+        return ContentReport(warnings=[str(refused)], notes=[])
     parsed = parse_body(body)
     words = count_words(parsed.text)
     warnings = [
         *heading_warnings(parsed.headings),
         *link_text_warnings(parsed.links),
-        *anchor_warnings(parsed.links, body),
+        *anchor_warnings(parsed.links, body_html),
         *image_alt_warnings(parsed.images),
         *image_address_warnings(parsed.images),
         *macron_warnings("\n".join([title, summary, parsed.text])),

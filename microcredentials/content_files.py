@@ -19,6 +19,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from microcredentials.models import RESERVED_TOPIC_SLUGS, AdvicePage, Topic
+from microcredentials.rendering import MarkdownRefused, render_markdown_html
 
 REQUIRED_PAGE_KEYS = ("title", "topic", "slug", "summary", "updated_on")
 OPTIONAL_PAGE_KEYS = ("status", "order", "publish_at")
@@ -105,6 +106,10 @@ def read_page(path: Path, topic_slugs: set[str]) -> PageData:
     status = meta.get("status", AdvicePage.Status.PUBLISHED.value)
     if status not in AdvicePage.Status.values:
         raise ContentError(f"{path}: status must be draft or published, not {status!r}.")
+    try:  # saving renders the body: refuse here, before anything is written
+        render_markdown_html(body)
+    except MarkdownRefused as refused:
+        raise ContentError(f"{path}: {refused}") from None
     fields = {
         "title": str(meta["title"]),
         "summary": str(meta["summary"]),

@@ -44,8 +44,15 @@ TAG_PATTERN = re.compile(r"<[^>]+>")
 # nh3 writes headings as <hN> or <hN id="..."> (id is their only allowed attribute).
 HEADING_PATTERN = re.compile(r'<(h[2-6])(?: id="([^"]*)")?>(.*?)</\1>', re.DOTALL)
 GOOD_ID = re.compile(r"[a-z][a-z0-9_-]*")
-# Ids the page layout itself uses; a heading in the body must never take one.
-RESERVED_IDS = frozenset({"main-content", "contents-heading"})
+# Ids the page layout itself uses (tests/test_rendering.py checks this against a rendered page); a heading in
+# the body must never take one, or a label, a skip link or "#feedback" would point at the heading instead.
+RESERVED_IDS = frozenset(
+    {
+        "main-content", "contents-heading", "error-summary", "error-summary-heading", "feedback", "feedback-heading",
+        "feedback-website-no", "feedback-website-yes", "page-history-heading", "related-heading", "site-alert-label",
+        "site-search",
+    }
+)  # fmt: skip
 
 # Limits that keep any body to a second or two of rendering (measured); real pages are far below them.
 MAX_BODY_CHARACTERS = 100_000

@@ -82,6 +82,11 @@ def test_links_to_anchors_the_page_does_not_have_are_flagged() -> None:
     ]
 
 
+def test_a_body_the_site_refuses_to_render_gets_only_that_warning() -> None:
+    [warning] = warnings_for("[" * 4000 + "]" * 4000)
+    assert warning.startswith("A paragraph, list item or table cell has too many “[” or “`” for its length")
+
+
 def test_images_from_other_websites_are_flagged() -> None:
     assert warnings_for("![A learner](https://evil.example/x.png) ![A badge](//cdn.example/b.png)") == [
         'The image "A learner" is on another website, so readers would see a broken image. '

@@ -99,6 +99,7 @@ BAD_FILES = [
     ("unknown-topic", "topic: plan-your-career", "topic: find-a-job", "unknown topic 'find-a-job'"),
     ("bad-slug", "slug: micro-credentials", "slug: Micro Credentials!", "slug must be lower-case letters"),
     ("bad-yaml", "title: Micro-credentials", "title: [Micro", "the front matter is not valid YAML"),
+    ("too-slow", "## What micro-credentials are", "[" * 4000 + "]" * 4000, "too many “[” or “`”"),
 ]
 
 

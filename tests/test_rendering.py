@@ -8,7 +8,13 @@ from django.conf import settings
 from django.test import Client
 
 from microcredentials.models import AdvicePage
-from microcredentials.rendering import MarkdownRefused, check_markdown_limits, contents_list, render_markdown_html
+from microcredentials.rendering import (
+    RESERVED_IDS,
+    MarkdownRefused,
+    check_markdown_limits,
+    contents_list,
+    render_markdown_html,
+)
 
 ADVICE_URL = "/plan-your-career/micro-credentials/"
 SHIPPED_PAGES = Path(settings.BASE_DIR) / "content" / "pages"
@@ -129,6 +135,19 @@ def test_heading_ids_are_stable_unique_and_never_clash_with_the_layout() -> None
     assert "main-content" not in ids and "contents-heading" not in ids
     assert "section-2024" in ids
     assert render_markdown_html(source) == html
+
+
+@pytest.mark.django_db
+def test_every_id_the_page_layout_uses_is_reserved(client: Client, shipped_content: AdvicePage) -> None:
+    # The advice page with everything the layout can add: the comment box and its error summary.
+    response = client.post(f"/feedback/{shipped_content.pk}/", {"useful": "no", "comment": "x" * 1001})
+    page = client.get(shipped_content.get_absolute_url()).content.decode() + response.content.decode()
+    body_ids = set(re.findall(r' id="([^"]+)"', shipped_content.body_html))
+    layout_ids = set(re.findall(r' id="([^"]+)"', page)) - body_ids
+    assert {name for name in layout_ids if not name.startswith("id_")} <= RESERVED_IDS
+    # So a heading named like one of them gets an id of its own.
+    assert 'id="feedback-2"' in render_markdown_html("## Feedback\n\n## Site search\n")
+    assert 'id="site-search-2"' in render_markdown_html("## Feedback\n\n## Site search\n")
 
 
 def test_an_h1_in_the_body_becomes_an_h2_because_the_title_is_the_only_h1() -> None:
