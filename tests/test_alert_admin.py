@@ -153,6 +153,7 @@ def test_dates_typed_day_first_are_read_the_new_zealand_way(admin_client_nz: Cli
     data = closure_form(closes_at_0="09/10/2023", reopens_at_0="10 Oct 2023", show_from_0="08/10/23")
     assert admin_client_nz.post(ADD_URL, data).status_code == 302
     alert = SiteAlert.objects.get()
+    assert alert.closes_at is not None and alert.reopens_at is not None
     assert alert.closes_at.astimezone(NZ_TIME).date() == datetime.date(2023, 10, 9)  # 9 October, not 10 September
     assert alert.reopens_at.astimezone(NZ_TIME).date() == datetime.date(2023, 10, 10)
     assert alert.show_from.astimezone(NZ_TIME).date() == datetime.date(2023, 10, 8)
