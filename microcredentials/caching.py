@@ -258,7 +258,7 @@ def _next_scheduled_change() -> float | None:
     from microcredentials.models import AdvicePage
 
     key = f"schedule:{content_generation()}"
-    found = cache.get(key)
+    found = generation_get(key)
     if found is None or 0 < found <= time.time():  # unknown, or that page has gone live since
         upcoming = (
             AdvicePage.objects.filter(status=AdvicePage.Status.PUBLISHED, publish_at__gt=timezone.now())
@@ -267,7 +267,7 @@ def _next_scheduled_change() -> float | None:
             .first()
         )
         found = upcoming.timestamp() if upcoming else 0.0
-        cache.set(key, found, timeout=settings.PUBLIC_CACHE_SECONDS * 10)
+        generation_set(key, found, timeout=settings.PUBLIC_CACHE_SECONDS * 10)
     return found or None
 
 

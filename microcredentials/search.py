@@ -68,7 +68,7 @@ class CleanedQuery:
     text: str
     was_cut: bool = False
 
-    @property
+    @functools.cached_property  # asked by the view, the search and the template, several times a request
     def has_words(self) -> bool:
         """Whether there is anything to search for: at least one letter or digit, in any script."""
         return bool(WORD.search(self.text))
