@@ -28,6 +28,7 @@ from microcredentials.feedback import counts_per_page, write_csv
 from microcredentials.locking import EditConflict
 from microcredentials.models import AdvicePage, PageChange, PageFeedback, Topic
 from microcredentials.page_forms import AdvicePageForm, change_message
+from microcredentials.rendering import MarkdownRefused
 from microcredentials.revisions import format_when, revision_count, save_with_revision, short_date
 
 # --- Topics and advice pages (staff editing) ---------------------------------------------------------
@@ -216,6 +217,9 @@ class AdvicePageAdmin(admin.ModelAdmin):
                 message = action(page, request.user)
             except EditConflict:
                 messages.error(request, f"“{page}” was saved by someone else just now; it was left as it is.")
+                continue
+            except MarkdownRefused as refused:  # a body saved before today's limits: fix it in the editor
+                messages.error(request, f"“{page}” was left as it is: {refused}")
                 continue
             if message:
                 self.log_change(request, page, message)

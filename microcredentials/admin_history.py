@@ -14,6 +14,7 @@ from reversion.models import Version
 from microcredentials import revisions
 from microcredentials.locking import EditConflict
 from microcredentials.models import AdvicePage
+from microcredentials.rendering import MarkdownRefused
 
 if TYPE_CHECKING:
     from microcredentials.admin import AdvicePageAdmin
@@ -95,6 +96,9 @@ def restore_view(model_admin: "AdvicePageAdmin", request: HttpRequest, object_id
             message = revisions.restore(page, version, request.user)
         except EditConflict:
             messages.error(request, "Someone saved the page while you were restoring it. Check the history again.")
+            return HttpResponseRedirect(context["history_url"])
+        except MarkdownRefused as refused:  # a revision saved before today's limits
+            messages.error(request, f"That revision cannot be restored as it is: {refused}")
             return HttpResponseRedirect(context["history_url"])
         model_admin.log_change(request, page, message)
         messages.success(request, message)

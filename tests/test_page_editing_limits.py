@@ -2,11 +2,13 @@
 editors how the Body field's keys work."""
 
 import html
+import json
 from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from reversion.models import Version
 
 from microcredentials.models import AdvicePage, Topic
 from tests.editing_helpers import ADMIN_PAGES, CONTENT_EDITOR_PERMISSIONS, change_url, form_data, login, make_user
@@ -77,3 +79,44 @@ def test_the_body_help_text_says_how_tab_and_indenting_work(
         "Tab and Shift+Tab move out of the box, as in other fields. "
         "To indent a line, press Ctrl+] (Ctrl+[ takes the indent away); on a Mac, Cmd+] and Cmd+[."
     ) in text
+
+
+# Bodies saved before the limits existed meet them on other save paths: each says so instead of failing.
+
+
+@pytest.mark.django_db
+def test_publishing_a_page_whose_body_is_too_slow_to_render_says_why_and_publishes_the_rest(
+    client: Client, editor: User, make_page: Callable[..., AdvicePage]
+) -> None:
+    stuck = make_page(slug="stuck", status=AdvicePage.Status.DRAFT)
+    fine = make_page(slug="fine", status=AdvicePage.Status.DRAFT)
+    AdvicePage.objects.filter(pk=stuck.pk).update(body=SLOW_BODY)  # as an older release might have saved it
+    response = login(client, editor).post(
+        ADMIN_PAGES, {"action": "publish_selected", "_selected_action": [stuck.pk, fine.pk]}, follow=True
+    )
+    shown = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert "“Write a CV” was left as it is: A paragraph, list item or table cell has too many “[”" in shown
+    assert "Published 1 page." in shown
+    assert AdvicePage.objects.get(pk=stuck.pk).status == AdvicePage.Status.DRAFT
+    assert AdvicePage.objects.get(pk=fine.pk).status == AdvicePage.Status.PUBLISHED
+
+
+@pytest.mark.django_db
+def test_restoring_a_revision_too_slow_to_render_says_why(
+    client: Client, editor: User, make_page: Callable[..., AdvicePage]
+) -> None:
+    page = make_page()
+    login(client, editor).post(change_url(page), form_data(page, body="## Start here\n\nA later edit.\n"))
+    page.refresh_from_db()
+    baseline = Version.objects.get_for_object(page).last()
+    assert baseline is not None
+    stored = json.loads(baseline.serialized_data)
+    stored[0]["fields"]["body"] = SLOW_BODY  # as an older release might have kept it
+    baseline.serialized_data = json.dumps(stored)
+    baseline.save()
+    response = client.post(f"{ADMIN_PAGES}{page.pk}/history/{baseline.pk}/restore/", follow=True)
+    shown = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert "That revision cannot be restored as it is: A paragraph, list item or table cell" in shown
+    assert AdvicePage.objects.get(pk=page.pk).body == "## Start here\n\nA later edit.\n"

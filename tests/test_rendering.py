@@ -186,7 +186,7 @@ SLOW_SHAPES = {
     "link-titles-never-closed": ('[a](b "c) ' * 1000, "too many “[” or “`”"),
     "unclosed-code-marks": ("``a`" * 2000, "too many “[” or “`”"),
     "unclosed-html-tags": ("<a b\n\n" * 3000, "too many “<” signs that no “>” closes, for example on line 1."),
-    "long-block": ("***\n" * 400, "Lines 1 to 400 have no blank line between them"),
+    "long-block": ("***\n" * 1001, "Lines 1 to 1,001 have no blank line between them"),
     "too-long": ("word " * 20_001, "The body is 100,005 characters long; a page can have up to 100,000."),
     "deep-nesting": ("1. " * 30_000, "nested too deeply"),
 }
@@ -208,14 +208,24 @@ def test_the_refusal_gives_the_line_of_an_unclosed_tag() -> None:
     "source",
     [
         "word " * 20_000,  # exactly the longest body
-        "- item\n" * 300,  # the most lines in a row
-        "- [A useful link](https://www.careers.govt.nz/)\n" * 300,  # many links, each in its own list item
+        "- item\n" * 1000,  # the most lines in a row
+        "| Provider | Credits |\n| --- | --- |\n" + "| A polytechnic | 15 |\n" * 998,  # a long table
+        "- [A useful link](https://www.careers.govt.nz/)\n" * 1000,  # many links, each in its own list item
         ("A [link](https://example.com/ 'title'), `code` and [another](/x/).\n" * 20 + "\n") * 40,
         "A \\[ bracket shown as text. " * 3000,  # escaped brackets start no search
         "```\n" + "[" * 5000 + "\n```\n",  # nor do brackets in a code block
         "Compare a < b, and 1 <2. " * 3000,
     ],
-    ids=["longest", "most-lines", "link-list", "link-paragraphs", "escaped", "code-block", "less-than-signs"],
+    ids=[
+        "longest",
+        "most-lines",
+        "long-table",
+        "link-list",
+        "link-paragraphs",
+        "escaped",
+        "code-block",
+        "less-than-signs",
+    ],
 )
 def test_large_but_ordinary_markdown_is_accepted(source: str) -> None:
     assert render_markdown_html(source)
