@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import markdown
+from django.conf import settings
 
 from microcredentials.rendering import MARKDOWN_EXTENSIONS, RESERVED_IDS, MarkdownRefused, render_markdown_html
 
@@ -74,7 +75,7 @@ class _BodyParser(HTMLParser):
         self.parsed = ParsedBody()
         self._chunks: list[str] = []
         self._heading: tuple[int, list[str]] | None = None
-        self._link: tuple[str, list[str]] | None = None  # (address, text so far)
+        self._link: tuple[str, str, list[str]] | None = None  # (address, title, text so far)
         self._code_depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -83,12 +84,12 @@ class _BodyParser(HTMLParser):
         elif re.fullmatch(r"h[1-6]", tag):
             self._heading = (int(tag[1]), [])
         elif tag == "a":
-            self._link = (dict(attrs).get("href") or "", [])
+            self._link = (dict(attrs).get("href") or "", dict(attrs).get("title") or "", [])
         elif tag == "img":
             alt = dict(attrs).get("alt")
             self.parsed.images.append((alt, dict(attrs).get("src") or ""))
             if self._link is not None and alt:
-                self._link[1].append(alt)
+                self._link[2].append(alt)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("code", "pre", "script", "style"):
@@ -97,14 +98,16 @@ class _BodyParser(HTMLParser):
             self.parsed.headings.append((self._heading[0], _squash("".join(self._heading[1]))))
             self._heading = None
         elif tag == "a" and self._link is not None:
-            address, text = self._link
-            self.parsed.links.append((_squash("".join(text)), address))
+            address, title, text = self._link
+            # A link with no words is named by its title, as screen readers name it (a footnote's "↩", say).
+            words = _squash("".join(text)) if re.search(r"\w", "".join(text)) else title
+            self.parsed.links.append((words, address))
             self._link = None
         if tag in BLOCK_TAGS:
             self._chunks.append("\n")
 
     def handle_data(self, data: str) -> None:
-        for collector in (self._heading[1] if self._heading else None, self._link[1] if self._link else None):
+        for collector in (self._heading[1] if self._heading else None, self._link[2] if self._link else None):
             if collector is not None:
                 collector.append(data)
         if not self._code_depth:
@@ -169,12 +172,14 @@ def anchor_warnings(links: list[tuple[str, str]], body_html: str) -> list[str]:
 
 
 def image_address_warnings(images: list[tuple[str | None, str]]) -> list[str]:
-    """Images from other websites: the site's security policy lets pages show only images from this site."""
+    """Images not stored on this site: its security policy (and the sanitiser, for data: addresses) lets pages
+    show only images from this site."""
+    this_site = urlsplit(settings.SITE_URL).netloc
     return [
-        f'The image "{alt or address}" is on another website, so readers would see a broken image. '
+        f'The image "{alt or address[:60]}" is not stored on this site, so readers would see a broken image. '
         "Upload it in the editor instead: drag the image file into the page text."
         for alt, address in images
-        if urlsplit(address).scheme or urlsplit(address).netloc
+        if (urlsplit(address).scheme or urlsplit(address).netloc) and urlsplit(address).netloc != this_site
     ]
 
 

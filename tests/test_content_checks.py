@@ -82,19 +82,29 @@ def test_links_to_anchors_the_page_does_not_have_are_flagged() -> None:
     ]
 
 
+def test_footnotes_link_to_each_other() -> None:
+    assert warnings_for("## Fees\n\nCosts vary.[^1]\n\n[^1]: Ask the provider.\n") == []
+
+
 def test_a_body_the_site_refuses_to_render_gets_only_that_warning() -> None:
     [warning] = warnings_for("[" * 4000 + "]" * 4000)
     assert warning.startswith("A paragraph, list item or table cell has too many “[” or “`” for its length")
 
 
-def test_images_from_other_websites_are_flagged() -> None:
+def test_images_not_stored_on_this_site_are_flagged() -> None:
     assert warnings_for("![A learner](https://evil.example/x.png) ![A badge](//cdn.example/b.png)") == [
-        'The image "A learner" is on another website, so readers would see a broken image. '
+        'The image "A learner" is not stored on this site, so readers would see a broken image. '
         "Upload it in the editor instead: drag the image file into the page text.",
-        'The image "A badge" is on another website, so readers would see a broken image. '
+        'The image "A badge" is not stored on this site, so readers would see a broken image. '
         "Upload it in the editor instead: drag the image file into the page text.",
     ]
     assert warnings_for("![A learner at a workbench](/media/uploads/a.png)") == []
+    # A full address on this site is fine; an image written into the page (data:) is stripped, so it is not.
+    assert warnings_for(f"![A learner at a workbench]({settings.SITE_URL}/media/uploads/a.png)") == []
+    assert warnings_for("![A dot](data:image/png;base64,iVBORw0KGgo=)") == [
+        'The image "A dot" is not stored on this site, so readers would see a broken image. '
+        "Upload it in the editor instead: drag the image file into the page text."
+    ]
 
 
 @pytest.mark.parametrize(
