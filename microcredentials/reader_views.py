@@ -6,7 +6,6 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
-    HttpResponsePermanentRedirect,
     HttpResponseRedirect,
     JsonResponse,
 )
@@ -69,8 +68,11 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 @read_only
 def favicon(request: HttpRequest) -> HttpResponse:
-    """Browsers ask for /favicon.ico on pages that name no icon (the admin's): send them to the site's icon."""
-    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin's): send them to the site's icon.
+
+    Not a permanent redirect: browsers keep those for good, and the icon's hashed name changes with the icon.
+    """
+    return HttpResponseRedirect(static("img/favicon.svg"))
 
 
 @read_only

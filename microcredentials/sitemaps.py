@@ -8,18 +8,8 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.urls import reverse
-from django.utils import timezone
 
 from microcredentials.models import AdvicePage, Topic
-
-
-def start_of(day: datetime.date | None) -> datetime.datetime | None:
-    """The moment an "Updated" date began in New Zealand.
-
-    Django reads a bare date as midnight UTC, up to 13 hours after New Zealand's midnight, so a page updated
-    this morning would be dated in the future (in the sitemap's Last-Modified header, for one).
-    """
-    return None if day is None else timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 class SiteUrlSitemap(Sitemap):
@@ -39,9 +29,9 @@ class HomeSitemap(SiteUrlSitemap):
     def location(self, item: str) -> str:
         return item
 
-    def lastmod(self, item: str) -> datetime.datetime | None:
+    def lastmod(self, item: str) -> datetime.date | None:
         on_home_page = AdvicePage.objects.live().filter(topic__on_home_page=True)
-        return start_of(on_home_page.aggregate(latest=Max("updated_on"))["latest"])
+        return on_home_page.aggregate(latest=Max("updated_on"))["latest"]
 
 
 class TopicSitemap(SiteUrlSitemap):
@@ -49,8 +39,8 @@ class TopicSitemap(SiteUrlSitemap):
         latest_live = AdvicePage.objects.live().filter(topic=OuterRef("pk")).order_by("-updated_on")
         return Topic.objects.annotate(latest=Subquery(latest_live.values("updated_on")[:1])).order_by("order", "pk")
 
-    def lastmod(self, item: Topic) -> datetime.datetime | None:
-        return start_of(item.latest)  # type: ignore[attr-defined]
+    def lastmod(self, item: Topic) -> datetime.date | None:
+        return item.latest  # type: ignore[attr-defined, no-any-return]
 
 
 class AdvicePageSitemap(SiteUrlSitemap):
@@ -62,12 +52,13 @@ class AdvicePageSitemap(SiteUrlSitemap):
             .order_by("topic__order", "order", "pk")
         )
 
-    def lastmod(self, item: AdvicePage) -> datetime.datetime | None:
-        return start_of(item.updated_on)
+    def lastmod(self, item: AdvicePage) -> datetime.date:
+        return item.updated_on
 
 
 class ToolsSitemap(SiteUrlSitemap):
-    """Pages with no "Updated" date, so no lastmod."""
+    """Pages with no "Updated" date, so no lastmod. Without one here Django sets no Last-Modified of its own,
+    which it would date at midnight UTC of the latest "Updated" date: up to 13 hours in New Zealand's future."""
 
     def items(self) -> list[str]:
         return ["contact", "study_time"]
