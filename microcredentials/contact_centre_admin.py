@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.html import escape, format_html
@@ -105,8 +105,9 @@ class SiteAlertForm(forms.ModelForm):
         super().full_clean()
         # The model's checks run even on a field the form has refused, so a time typed as "9am" would
         # also get "Enter when the contact centre closes.": the form's own message, first, says what to do.
-        for errors in self.errors.values():
-            del errors[1:]
+        for name, errors in self.errors.items():
+            if name != NON_FIELD_ERRORS:
+                del errors[1:]
 
 
 def _nz_when(moment: datetime.datetime | None) -> str:
