@@ -17,7 +17,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from microcredentials.caching import bump_content_generation  # noqa: E402
+from careers_site.pagecache.generation import bump_content_generation  # noqa: E402
 
 
 def count_queries(client: Client, path: str) -> int:

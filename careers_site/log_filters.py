@@ -20,7 +20,7 @@ class ClientFaultAsWarning(logging.Filter):
 
 
 class OutageReportedByApp(logging.Filter):
-    """Drop Django's ERROR line for each 503: those are outage answers, which microcredentials.outage
+    """Drop Django's ERROR line for each 503: those are outage answers, which careers_site.http.outage
     reports itself, once a minute with a count, instead of thousands of times a second."""
 
     def filter(self, record: logging.LogRecord) -> bool:

@@ -47,26 +47,26 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Security headers sit above WhiteNoise so that static files get them too.
-    "microcredentials.security.permissions_policy_middleware",
-    "microcredentials.security.SiteWideCSPMiddleware",
+    "careers_site.http.security.permissions_policy_middleware",
+    "careers_site.http.security.content_security_policy_middleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Answers /healthz and /readyz for probes that use the container's address (before host validation);
     # below the security headers, so it measures a plain view through the site's stack (the benchmark's floor).
-    "microcredentials.health.health_check_middleware",
+    "careers_site.http.health.health_check_middleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     # Everything above also applies to cached pages; everything below is skipped for them.
-    "microcredentials.caching.PerRequestFragmentsMiddleware",
+    "careers_site.pagecache.middleware.PerRequestFragmentsMiddleware",
     # Answer 413 from Content-Length before anything (CSRF's check included) reads an oversized body.
-    "microcredentials.security.request_size_limit_middleware",
-    "microcredentials.caching.PageCacheMiddleware",
-    "microcredentials.outage.DatabaseUnavailableMiddleware",
+    "careers_site.http.security.request_size_limit_middleware",
+    "careers_site.pagecache.middleware.PageCacheMiddleware",
+    "careers_site.http.outage.DatabaseUnavailableMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
-    "microcredentials.security.method_not_allowed_page_middleware",
+    "careers_site.http.security.method_not_allowed_page_middleware",
 ]
 
 ROOT_URLCONF = "careers_site.urls"
@@ -82,7 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "microcredentials.context_processors.site",
+                "microcredentials.pages.context_processors.site",
             ],
         },
     },
@@ -96,7 +96,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # The search's statement is prepared on first use (microcredentials.search); the ORM's cursors never
+    # The search's statement is prepared on first use (microcredentials.search.query); the ORM's cursors never
     # prepare. Behind a pooler in transaction mode that cannot keep prepared statements (PgBouncer before 1.22,
     # or without max_prepared_statements), set DJANGO_DB_PREPARED_STATEMENTS=0.
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
@@ -122,6 +122,10 @@ CACHES["search"] = {
 PUBLIC_CACHE_SECONDS = env_int("DJANGO_PUBLIC_CACHE_SECONDS", 60)
 # Remembers which alerts a reader hid; the page cache treats it as harmless (the alert is filled per request).
 ALERT_DISMISS_COOKIE = "hidden_alerts"
+# The page cache knows no feature: these name, by dotted path, the parts of a page filled for each request (a
+# placeholder in the template, and the function that fills it) and when public pages next change by themselves.
+PAGECACHE_FRAGMENTS = {"<!--site-alert-hole-->": "microcredentials.contact_centre.alerts.site_alert_html"}
+PAGECACHE_NEXT_CHANGE = "microcredentials.pages.schedule.next_scheduled_change"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -157,7 +161,7 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Request limits: bodies beyond these answer 413 (microcredentials.security) before they are read.
+# Request limits: bodies beyond these answer 413 (careers_site.http.security) before they are read.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
 # A multipart body may also carry one editor's image upload (MARKDOWNX_UPLOAD_MAX_SIZE) and its framing.
@@ -183,7 +187,7 @@ SESSION_SAVE_EVERY_REQUEST = True
 X_FRAME_OPTIONS = "DENY"  # as the CSP's frame-ancestors 'none'
 # Nothing on the site is framed, the admin included: its pop-ups are windows and the Markdown
 # preview is fetched into the page, not framed.
-CSRF_FAILURE_VIEW = "microcredentials.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "careers_site.http.errors.csrf_failure"
 # Powerful browser features the site never uses are switched off for it and anything it embeds.
 PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
@@ -215,16 +219,16 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-AXES_LOCKOUT_CALLABLE = "microcredentials.security.lockout_response"
+AXES_LOCKOUT_CALLABLE = "careers_site.http.security.lockout_response"
 # 403 rather than axes' 429: a refusal, like any other the site gives to a request it will not serve.
 AXES_HTTP_RESPONSE_CODE = 403
 # The address a lockout counts: REMOTE_ADDR, or behind N trusted proxies (load balancers) the
 # X-Forwarded-For entry the outermost one added. Entries further left can be forged by the client.
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
-AXES_CLIENT_IP_CALLABLE = "microcredentials.security.client_ip_address"
+AXES_CLIENT_IP_CALLABLE = "careers_site.http.security.client_ip_address"
 
 # django-markdownx: previews are rendered by our own sanitising renderer.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "microcredentials.rendering.render_markdown_html"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "microcredentials.pages.rendering.render_markdown_html"
 MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/webp"]
 MARKDOWNX_MEDIA_PATH = "uploads/"

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from microcredentials import editor, reader_views
+from microcredentials.editing import endpoints as editor
 
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
@@ -12,13 +12,13 @@ urlpatterns = [
     # Images uploaded in the editor, in development and production alike.
     path(
         f"{settings.MEDIA_URL.strip('/')}/{settings.MARKDOWNX_MEDIA_PATH}<str:name>",
-        reader_views.uploaded_image,
+        editor.uploaded_image,
         name="uploaded_image",
     ),
     # The app's catch-all topic and page URLs come last.
     path("", include("microcredentials.urls")),
 ]
 
-handler400 = "microcredentials.errors.bad_request"
-handler403 = "microcredentials.errors.permission_denied"
-handler500 = "microcredentials.views.server_error"
+handler400 = "careers_site.http.errors.bad_request"
+handler403 = "careers_site.http.errors.permission_denied"
+handler500 = "careers_site.http.errors.server_error"

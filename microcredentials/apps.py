@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.backends.signals import connection_created
 
 
 class MicrocredentialsConfig(AppConfig):
@@ -7,11 +6,11 @@ class MicrocredentialsConfig(AppConfig):
     verbose_name = "Careers advice"
 
     def ready(self) -> None:
-        from microcredentials import outage
-        from microcredentials.caching import connect_invalidation_signals
+        """Each feature connects its own signals: what it invalidates in the page cache, what it keeps in step."""
+        from microcredentials.contact_centre import signals as contact_centre
+        from microcredentials.editing import signals as editing
+        from microcredentials.pages import signals as pages
+        from microcredentials.search import signals as search
 
-        connect_invalidation_signals()
-        # The end of a database outage shows as the next new connection.
-        connection_created.connect(outage.database_reconnected, dispatch_uid="outage-reconnected")
-        # Connects the signal handlers that keep the search index in step with saved pages.
-        from microcredentials import search  # noqa: F401
+        for feature in (pages, editing, contact_centre, search):
+            feature.connect()

@@ -1,6 +1,7 @@
 """The site's content: topics, advice pages, site alerts, contact hours and feedback."""
 
 import datetime
+import functools
 from typing import Any
 
 from django.conf import settings
@@ -8,19 +9,33 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from markdownx.models import MarkdownxField
 
-from microcredentials.rendering import render_markdown_html, sanitise_link_text
+from microcredentials.lib.nztime import NZ_TIME, format_date, format_time
+from microcredentials.pages.rendering import RenderedBody, render_body, sanitise_link_text
 
-# First path segments the site itself uses: a topic with one of these slugs could never be reached.
-RESERVED_TOPIC_SLUGS = frozenset(
-    {"admin", "alerts", "contact", "feedback", "healthz", "markdownx", "media", "readyz", "search", "static", "tools"}
-)
+# Who closes, on a closure notice, and whose details the contact page gives, unless staff name another.
+CONTACT_CENTRE_NAME = "The Customer Contact Group"
+
+
+@functools.cache
+def reserved_topic_slugs() -> frozenset[str]:
+    """First path segments the site itself uses, read from the URLconf (a custom admin path included), plus the
+    static and media prefixes: a topic with one of these slugs could never be reached."""
+    segments = {settings.STATIC_URL.strip("/").split("/")[0], settings.MEDIA_URL.strip("/").split("/")[0]}
+    patterns = list(get_resolver().url_patterns)
+    while patterns:
+        pattern = patterns.pop()
+        first = str(pattern.pattern).lstrip("^").split("/")[0]
+        if isinstance(pattern, URLResolver) and not first:
+            patterns.extend(pattern.url_patterns)  # an include() at the root, such as the app's URLs
+        elif first and "<" not in first:
+            segments.add(first)
+    return frozenset(segments)
 
 
 class Topic(models.Model):
@@ -44,7 +59,7 @@ class Topic(models.Model):
         return reverse("topic", kwargs={"topic_slug": self.slug})
 
     def clean(self) -> None:
-        if self.slug in RESERVED_TOPIC_SLUGS:
+        if self.slug in reserved_topic_slugs():
             raise ValidationError({"slug": f"“{self.slug}” is used by the site itself; choose another address."})
 
 
@@ -107,9 +122,14 @@ class AdvicePage(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    # The body as last rendered in this process: a form that checked the body passes its rendering along.
+    rendered: RenderedBody | None = None
+
     def save(self, *args: object, **kwargs: object) -> None:
         # Render once here so no request ever renders Markdown.
-        self.body_html = render_markdown_html(self.body)
+        if self.rendered is None or self.rendered.source != self.body:
+            self.rendered = render_body(self.body)
+        self.body_html = self.rendered.html
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def get_absolute_url(self) -> str:
@@ -138,7 +158,6 @@ class PageChange(models.Model):
         return f"{self.changed_on}: {self.note}"
 
 
-@receiver([post_save, post_delete], sender=PageChange, dispatch_uid="copy-page-history")
 def copy_history_to_page(sender: type[PageChange], instance: PageChange, **kwargs: Any) -> None:
     """Keep AdvicePage.public_history a copy of the page's PageChange rows (signals, so bulk deletes count too)."""
     entries = [
@@ -159,7 +178,7 @@ class SiteAlert(models.Model):
 
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CLOSURE)
     level = models.PositiveSmallIntegerField(choices=Level.choices, default=Level.INFORMATION)
-    who = models.CharField("who is closed", max_length=120, default="The Customer Contact Group", blank=True)
+    who = models.CharField("who is closed", max_length=120, default=CONTACT_CENTRE_NAME, blank=True)
     closes_at = models.DateTimeField(null=True, blank=True)
     reopens_at = models.DateTimeField(null=True, blank=True)
     contact_email = models.EmailField(blank=True)
@@ -176,9 +195,14 @@ class SiteAlert(models.Model):
         ordering = ["-show_from"]
 
     def __str__(self) -> str:
-        from microcredentials.alerts import alert_name  # imported here: alerts.py imports this module
-
-        return alert_name(self)
+        """How staff tell alerts apart in the admin: a closure by when it closes, a notice by how its text starts."""
+        if self.kind == self.Kind.CLOSURE:
+            if self.closes_at is None:
+                return self.Kind.CLOSURE.label
+            closes = self.closes_at.astimezone(NZ_TIME)
+            return f"{self.Kind.CLOSURE.label}: {format_time(closes)} {format_date(closes.date())}"
+        text = " ".join(strip_tags(self.message).split())  # the words, without the link markup
+        return f"{self.Kind.GENERAL.label}: {Truncator(text).words(10)}" if text else self.Kind.GENERAL.label
 
     # An empty show_until on a closure means "until it reopens": alerts.live_alert applies that at
     # read time, so moving reopens_at later never leaves a stale copy of the old time behind.
@@ -218,7 +242,7 @@ class SiteAlert(models.Model):
 class ContactDetails(models.Model):
     """The contact centre's email and phone: a single row, edited in the admin."""
 
-    name = models.CharField(max_length=120, default="The Customer Contact Group")
+    name = models.CharField(max_length=120, default=CONTACT_CENTRE_NAME)
     email = models.EmailField()
     phone = models.CharField(max_length=40)
 

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
-from microcredentials.caching import bump_content_generation
+from careers_site.pagecache.generation import bump_content_generation
 from microcredentials.models import AdvicePage, Topic
 
 

@@ -27,7 +27,7 @@ from django.utils import timezone
 from playwright.sync_api import Playwright
 from pytest_django.live_server_helper import LiveServer
 
-from microcredentials.alerts import NZ_TIME
+from microcredentials.lib.nztime import NZ_TIME
 from microcredentials.models import AdvicePage, SiteAlert
 from tests.browser.helpers import STAFF_PASSWORD, Site
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from pytest_playwright.pytest_playwright import CreateContextCallback
 
-from microcredentials.alerts import DISMISSED_COOKIE
+from microcredentials.contact_centre.alerts import DISMISSED_COOKIE
 from microcredentials.models import SiteAlert
 from tests.browser.helpers import Site
 

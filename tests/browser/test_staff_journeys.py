@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from pytest_django.fixtures import Settings
 from pytest_playwright.pytest_playwright import CreateContextCallback
 
-from microcredentials.alerts import NZ_TIME
+from microcredentials.lib.nztime import NZ_TIME
 from tests.browser.helpers import Site, log_in, watch_for_errors
 
 pytestmark = pytest.mark.browser

@@ -9,9 +9,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from microcredentials.content_checks import check_page
-from microcredentials.content_files import ContentError, read_pages, read_topics
 from microcredentials.models import AdvicePage
+from microcredentials.pages.content_checks import check_page
+from microcredentials.pages.content_files import ContentError, read_pages, read_topics
 
 PageText = tuple[str, str, str, str]  # where, title, summary, body
 

@@ -6,8 +6,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from microcredentials.content_files import page_path, page_to_text, text_hash, topics_to_text
 from microcredentials.models import AdvicePage, Topic
+from microcredentials.pages.content_files import page_path, page_to_text, text_hash, topics_to_text
 
 
 class Command(BaseCommand):

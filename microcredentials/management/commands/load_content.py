@@ -7,8 +7,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from microcredentials.content_files import ContentError, PageData, page_to_text, read_pages, read_topics, text_hash
 from microcredentials.models import AdvicePage, Topic
+from microcredentials.pages.content_files import (
+    ContentError,
+    PageData,
+    page_to_text,
+    read_pages,
+    read_topics,
+    text_hash,
+)
 
 
 class Command(BaseCommand):

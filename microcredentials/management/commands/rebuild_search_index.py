@@ -1,10 +1,10 @@
-"""Rebuild the search index for every advice page (see microcredentials.search.rebuild_index)."""
+"""Rebuild the search index for every advice page (see microcredentials.search.query.rebuild_index)."""
 
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from microcredentials.search import rebuild_index
+from microcredentials.search.query import rebuild_index
 
 
 class Command(BaseCommand):

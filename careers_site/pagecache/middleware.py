@@ -1,0 +1,243 @@
+"""Public pages served from Django's cache, never stale.
+
+How it stays right:
+- Every cached page is stored under the current content generation (generation.py), which any change to what
+  public pages show moves on, so the next request renders afresh.
+- A cached page also expires at the next scheduled change (settings.PAGECACHE_NEXT_CHANGE), so scheduled
+  pages appear on time without a cron job.
+- The parts of a page that differ per request (the site alert) are left as holes, each marked by a placeholder
+  in settings.PAGECACHE_FRAGMENTS and filled on the way out by `PerRequestFragmentsMiddleware`. Readers' forms
+  carry no per-visitor token, so every anonymous reader gets the same bytes and sets no cookie.
+- Only anonymous GETs without cookies other than the alert-dismissal cookie are served from the cache; staff,
+  sessions and messages always get a fresh render. A query string bypasses the cache, unless the view
+  declared the parameters it reads (decorators.cache_public_page): then it is cached per query.
+"""
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from cachetools import LRUCache
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date, parse_etags
+from django.utils.module_loading import import_string
+
+from careers_site.pagecache.generation import (
+    content_generation,
+    generation_get,
+    generation_set,
+    one_generation_per_request,
+)
+
+PUBLIC_CACHE_CONTROL = f"public, max-age={settings.PUBLIC_CACHE_SECONDS}"
+STALE_IF_ERROR_SECONDS = 24 * 60 * 60
+# Part of every page key: change it when CachedPage changes (or moves), so a release never unpickles an older shape.
+CACHED_PAGE_FORMAT = 4
+
+Handler = Callable[[HttpRequest], HttpResponseBase]
+
+
+@dataclass
+class CachedPage:
+    body: bytes
+    content_type: str
+    expires_at: float
+    etag_basis: str  # a hash of the body, worked out once when stored
+    last_modified: str
+
+
+def _plain_address(request: HttpRequest) -> str | None:
+    """The key of a request with no query string, before any view is known; None if it must not use the cache.
+
+    Not even a CSRF cookie (left from a staff sign-in): Django re-sets a malformed one on the way out, and a
+    response that sets a cookie must never be marked public.
+    """
+    if request.method not in ("GET", "HEAD") or request.META.get("QUERY_STRING"):
+        return None
+    if not set(request.COOKIES) <= {settings.ALERT_DISMISS_COOKIE}:
+        return None
+    return request.path
+
+
+def _query_address(request: HttpRequest, keys: frozenset[str]) -> str | None:
+    """The key of a request to a view cached per query: decoded parameters, so two spellings of one query share
+    a copy and two queries never do. Any other parameter, or one given twice, bypasses the cache."""
+    if request.method not in ("GET", "HEAD") or not set(request.COOKIES) <= {settings.ALERT_DISMISS_COOKIE}:
+        return None
+    if not set(request.GET) <= keys or any(len(request.GET.getlist(name)) > 1 for name in request.GET):
+        return None
+    return f"{request.path}?{urlencode(sorted(request.GET.items()))}"
+
+
+def _page_key(address: str) -> str:
+    address_hash = hashlib.sha256(address.encode()).hexdigest()
+    return f"page:v{CACHED_PAGE_FORMAT}:{content_generation()}:{address_hash}"
+
+
+def _next_scheduled_change() -> float | None:
+    """When public pages next change by themselves (a timestamp), asked of the feature once per generation."""
+    key = f"schedule:{content_generation()}"
+    found = generation_get(key)
+    if found is None or 0 < found <= time.time():  # unknown, or that change has happened since
+        upcoming = import_string(settings.PAGECACHE_NEXT_CHANGE)()
+        found = upcoming.timestamp() if upcoming else 0.0
+        generation_set(key, found, timeout=settings.PUBLIC_CACHE_SECONDS * 10)
+    return found or None
+
+
+class PageCacheMiddleware:
+    """Serve anonymous readers' public pages from the cache, storing fresh renders."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        address = _plain_address(request)
+        if address is None:  # perhaps a view cached per query: process_view looks
+            response = self.get_response(request)
+            per_query_key = getattr(request, "page_cache_key", None)
+            if per_query_key and not getattr(response, "from_page_cache", False):
+                self._keep(per_query_key, response, None, per_query=True)
+            return response
+        key = _page_key(address)
+        entry: CachedPage | None = generation_get(key)
+        if entry is not None and entry.expires_at > time.time():
+            return _response_from(entry, keep_filled=True)
+        response = self.get_response(request)
+        if response.status_code == 503 and entry is not None:
+            # The database is unreachable (see careers_site.http.outage): a page a little out of date beats an error.
+            return _response_from(entry, keep_filled=True)
+        self._keep(key, response, entry, per_query=False)
+        return response
+
+    def process_view(self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any) -> Any:
+        keys = getattr(view, "page_cache_query_keys", None)
+        if not keys or not request.META.get("QUERY_STRING"):
+            return None
+        address = _query_address(request, keys)
+        if address is None:
+            return None
+        request.page_cache_key = key = _page_key(address)  # type: ignore[attr-defined]
+        entry: CachedPage | None = caches["search"].get(key)
+        if entry is not None and entry.expires_at > time.time():
+            response = _response_from(entry, keep_filled=False)
+            response.from_page_cache = True  # type: ignore[attr-defined]
+            return response
+        return None
+
+    def _keep(self, key: str, response: HttpResponseBase, old: CachedPage | None, per_query: bool) -> None:
+        if getattr(response, "cache_public", False) and response.status_code == 200 and not response.cookies:
+            _mark_public(response, _store(key, response, time.time(), per_query), keep_filled=not per_query)
+
+
+def _store(key: str, response: HttpResponseBase, now: float, per_query: bool) -> CachedPage:
+    """A copy of a query lasts no longer than a browser may keep it and does not stand in during an outage."""
+    lifetime = settings.PUBLIC_CACHE_SECONDS * (1 if per_query else 10)
+    if getattr(response, "cache_to_the_minute", False):
+        lifetime = 60 - int(now) % 60
+    next_change = _next_scheduled_change()
+    if next_change is not None:
+        lifetime = min(lifetime, max(int(next_change - now), 1))
+    body: bytes = response.content  # type: ignore[attr-defined]
+    entry = CachedPage(
+        body=body,
+        content_type=response["Content-Type"],
+        expires_at=now + lifetime,
+        etag_basis=hashlib.sha256(body).hexdigest()[:32],
+        last_modified=http_date(now),
+    )
+    if per_query:
+        caches["search"].set(key, entry, timeout=lifetime)
+    else:  # kept past its freshness, so it can stand in while the database is down
+        generation_set(key, entry, timeout=lifetime + STALE_IF_ERROR_SECONDS)
+    return entry
+
+
+def _response_from(entry: CachedPage, keep_filled: bool) -> HttpResponse:
+    response = HttpResponse(entry.body, content_type=entry.content_type)
+    _mark_public(response, entry, keep_filled)
+    return response
+
+
+def _mark_public(response: HttpResponseBase, entry: CachedPage, keep_filled: bool) -> None:
+    response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+    patch_vary_headers(response, ["Cookie"])
+    response["Last-Modified"] = entry.last_modified
+    response.etag_basis = entry.etag_basis  # type: ignore[attr-defined]
+    # Pages cached per query are too many and too varied to keep filled in this process.
+    response.keep_filled = keep_filled  # type: ignore[attr-defined]
+
+
+# --- filling the holes ------------------------------------------------------
+
+
+class PerRequestFragmentsMiddleware:
+    """Fill each fragment's hole in every HTML response; answer 304 where the page is unchanged."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+        # (placeholder, the function that fills it for a request), as settings.PAGECACHE_FRAGMENTS names them.
+        self.fragments = [
+            (placeholder.encode(), import_string(path)) for placeholder, path in settings.PAGECACHE_FRAGMENTS.items()
+        ]
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        with one_generation_per_request():
+            return self._fill(request, self.get_response(request))
+
+    def _fill(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        if getattr(response, "streaming", False) or not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        body: bytes = response.content  # type: ignore[attr-defined]
+        fills = tuple((hole, fill(request) if hole in body else "") for hole, fill in self.fragments)
+        basis = getattr(response, "etag_basis", None)
+        if not basis:  # not a public page: rendered for this request only
+            response.content = _fill_page(body, "", fills)[0]  # type: ignore[attr-defined]
+            return response
+        if getattr(response, "keep_filled", False):
+            body, etag = _filled_page(body, basis, fills)
+        else:
+            body, etag = _fill_page(body, basis, fills)
+        if request.method in ("GET", "HEAD"):
+            if etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
+                return _not_modified(response, etag)
+            response["ETag"] = etag
+        response.content = body  # type: ignore[attr-defined]
+        return response
+
+
+Fills = tuple[tuple[bytes, str], ...]
+
+
+def _fill_page(body: bytes, basis: str, fills: Fills) -> tuple[bytes, str]:
+    for hole, html in fills:
+        body = body.replace(hole, html.encode())
+    etag = '"' + hashlib.sha256("|".join([basis, *(html for _, html in fills)]).encode()).hexdigest()[:32] + '"'
+    return body, etag
+
+
+# Public pages as filled, with their ETags, by (the body's hash, the fills): the same for request after request,
+# where filling the holes and hashing again cost about a tenth of a cached page.
+_filled_pages: LRUCache[tuple[str, Fills], tuple[bytes, str]] = LRUCache(maxsize=64)
+
+
+def _filled_page(body: bytes, basis: str, fills: Fills) -> tuple[bytes, str]:
+    filled = _filled_pages.get((basis, fills))
+    if filled is None:
+        filled = _filled_pages[(basis, fills)] = _fill_page(body, basis, fills)
+    return filled
+
+
+def _not_modified(response: HttpResponseBase, etag: str) -> HttpResponseNotModified:
+    not_modified = HttpResponseNotModified()
+    for header in ("Cache-Control", "Last-Modified", "Vary"):
+        if header in response:
+            not_modified[header] = response[header]
+    not_modified["ETag"] = etag
+    return not_modified

@@ -1,0 +1,96 @@
+"""Thin views for readers: home, topics, advice pages, robots.txt and the favicon."""
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
+from django.urls import reverse
+
+from careers_site.http.security import read_only
+from careers_site.pagecache.decorators import cache_public_page
+from microcredentials.feedback.answers import feedback_state
+from microcredentials.lib.breadcrumbs import breadcrumbs
+from microcredentials.models import AdvicePage, Topic
+from microcredentials.pages.metadata import page_structured_data
+from microcredentials.pages.navigation import page_navigation
+from microcredentials.pages.rendering import contents_list
+
+
+def _can_preview(request: HttpRequest) -> bool:
+    return request.user.is_active and request.user.is_staff
+
+
+@read_only
+@cache_public_page
+def home(request: HttpRequest) -> HttpResponse:
+    pages = (
+        AdvicePage.objects.live()
+        .filter(topic__on_home_page=True)
+        .select_related("topic")
+        .only("title", "slug", "summary", "topic")
+    )
+    topics: dict[Topic, list[AdvicePage]] = {}
+    for page in pages:
+        topics.setdefault(page.topic, []).append(page)
+    return render(request, "microcredentials/home.html", {"topics": topics})
+
+
+@read_only
+@cache_public_page
+def topic(request: HttpRequest, topic_slug: str) -> HttpResponse:
+    topic = get_object_or_404(Topic, slug=topic_slug)
+    pages = topic.pages.live().only("title", "slug", "summary", "topic")
+    context = {
+        "topic": topic,
+        "pages": pages,
+        "breadcrumbs": breadcrumbs((topic.title, topic.get_absolute_url())),
+    }
+    return render(request, "microcredentials/topic.html", context)
+
+
+@read_only
+@cache_public_page
+def advice_page(request: HttpRequest, topic_slug: str, page_slug: str) -> HttpResponse:
+    page = get_object_or_404(
+        AdvicePage.objects.select_related("topic").defer("body", "search_vector"),
+        topic__slug=topic_slug,
+        slug=page_slug,
+    )
+    is_preview = not page.is_live()
+    if is_preview and not _can_preview(request):
+        raise Http404("No such page.")
+    crumbs = breadcrumbs((page.topic.title, page.topic.get_absolute_url()), (page.title, page.get_absolute_url()))
+    context = {
+        "page": page,
+        "contents": contents_list(page.body_html),
+        "is_preview": is_preview,
+        "breadcrumbs": crumbs,
+        # Reader experience (issue 5): ways on, metadata for search engines, and "Was this page useful?".
+        "navigation": page_navigation(page),
+        "structured_data": page_structured_data(page, crumbs),
+        "feedback": feedback_state(request, page),
+    }
+    return render(request, "microcredentials/advice_page.html", context)
+
+
+@read_only
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        # The conventional path only: a custom DJANGO_ADMIN_PATH is not advertised to the world here.
+        "Disallow: /admin/",
+        f"Disallow: {reverse('search')}",
+        f"Disallow: {reverse('page_feedback', args=[0]).removesuffix('0/')}",
+        "",
+        f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@read_only
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin's): send them to the site's icon.
+
+    Not a permanent redirect: browsers keep those for good, and the icon's hashed name changes with the icon.
+    """
+    return HttpResponseRedirect(static("img/favicon.svg"))
