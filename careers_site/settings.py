@@ -126,6 +126,7 @@ ALERT_DISMISS_COOKIE = "hidden_alerts"
 # placeholder in the template, and the function that fills it) and when public pages next change by themselves.
 PAGECACHE_FRAGMENTS = {"<!--site-alert-hole-->": "microcredentials.contact_centre.alerts.site_alert_html"}
 PAGECACHE_NEXT_CHANGE = "microcredentials.pages.schedule.next_scheduled_change"
+PAGECACHE_APPLY_DUE = "microcredentials.editing.publishing.publish_due_drafts"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

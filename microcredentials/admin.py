@@ -6,7 +6,17 @@ from django.contrib.admin.models import LogEntry
 from microcredentials.contact_centre.admin import ContactDetailsAdmin, OpeningHoursAdmin, SiteAlertAdmin
 from microcredentials.editing.admin import ActivityLogAdmin, AdvicePageAdmin, TopicAdmin
 from microcredentials.feedback.admin import PageFeedbackAdmin
-from microcredentials.models import AdvicePage, ContactDetails, OpeningHours, PageChange, PageFeedback, SiteAlert, Topic
+from microcredentials.models import (
+    AdvicePage,
+    ContactDetails,
+    OpeningHours,
+    PageChange,
+    PageFeedback,
+    Redirect,
+    SiteAlert,
+    Topic,
+)
+from microcredentials.pages.admin import RedirectAdmin
 
 admin.site.register(Topic, TopicAdmin)
 admin.site.register(AdvicePage, AdvicePageAdmin)
@@ -16,3 +26,8 @@ admin.site.register(PageFeedback, PageFeedbackAdmin)
 admin.site.register(SiteAlert, SiteAlertAdmin)
 admin.site.register(OpeningHours, OpeningHoursAdmin)
 admin.site.register(ContactDetails, ContactDetailsAdmin)
+admin.site.register(Redirect, RedirectAdmin)
+
+admin.site.site_header = "Careers advice: staff"
+admin.site.site_title = "Careers advice: staff"
+admin.site.index_title = "What would you like to do?"

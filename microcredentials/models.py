@@ -295,3 +295,43 @@ class PageFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{'Yes' if self.useful else 'No'} on {self.page}"
+
+
+class PageDraft(models.Model):
+    """The working copy of a live page's next version. Readers keep seeing the page itself until the draft is
+    published, by an editor or at `publish_at` (no cron: see editing.publishing.publish_due_drafts)."""
+
+    page = models.OneToOneField(AdvicePage, on_delete=models.CASCADE, related_name="draft")
+    title = models.CharField(max_length=160)
+    summary = models.TextField()
+    body = models.TextField()
+    change_note = models.CharField(
+        max_length=300, blank=True, help_text="For a major change: published with the draft, into the page history."
+    )
+    publish_at = models.DateTimeField(null=True, blank=True, help_text="When the draft goes live by itself.")
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    modified_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Draft of {self.page}"
+
+
+class Redirect(models.Model):
+    """An address a published page used to have: it answers 301 to the page's current address, so a chain of
+    moves is always one hop. Made whenever a published page's slug or topic changes (see pages.signals)."""
+
+    old_path = models.CharField(max_length=250, unique=True, help_text="For example /plan-your-career/old-name/")
+    page = models.ForeignKey(AdvicePage, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_path"]
+
+    def __str__(self) -> str:
+        return f"{self.old_path} → {self.page.get_absolute_url()}"
+
+    def clean(self) -> None:
+        if not self.old_path.startswith("/") or not self.old_path.endswith("/"):
+            raise ValidationError({"old_path": "Write the address as a path that starts and ends with /."})

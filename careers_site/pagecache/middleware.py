@@ -3,8 +3,9 @@
 How it stays right:
 - Every cached page is stored under the current content generation (generation.py), which any change to what
   public pages show moves on, so the next request renders afresh.
-- A cached page also expires at the next scheduled change (settings.PAGECACHE_NEXT_CHANGE), so scheduled
-  pages appear on time without a cron job.
+- A cached page also expires at the next scheduled change (settings.PAGECACHE_NEXT_CHANGE), and the first
+  request after it asks the feature to apply it (settings.PAGECACHE_APPLY_DUE), so scheduled pages and drafts
+  appear on time without a cron job.
 - The parts of a page that differ per request (the site alert) are left as holes, each marked by a placeholder
   in settings.PAGECACHE_FRAGMENTS and filled on the way out by `PerRequestFragmentsMiddleware`. Readers' forms
   carry no per-visitor token, so every anonymous reader gets the same bytes and sets no cookie.
@@ -23,6 +24,7 @@ from urllib.parse import urlencode
 from cachetools import LRUCache
 from django.conf import settings
 from django.core.cache import caches
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_etags
@@ -91,6 +93,17 @@ def _next_scheduled_change() -> float | None:
     return found or None
 
 
+def _apply_due_changes() -> None:
+    """A scheduled moment has passed: let the feature apply what it waits for (a scheduled draft goes live)
+    before this request is answered. Applying it moves the generation on, so no cached copy outlives it."""
+    try:
+        due = _next_scheduled_change()
+        if due is not None and due <= time.time():
+            import_string(settings.PAGECACHE_APPLY_DUE)()
+    except DatabaseError:  # the outage middleware and stale copies answer for the database; nothing to apply now
+        return
+
+
 class PageCacheMiddleware:
     """Serve anonymous readers' public pages from the cache, storing fresh renders."""
 
@@ -98,6 +111,8 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.method in ("GET", "HEAD"):
+            _apply_due_changes()
         address = _plain_address(request)
         if address is None:  # perhaps a view cached per query: process_view looks
             response = self.get_response(request)

@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from microcredentials.editing import history as admin_history
 from microcredentials.editing import publishing
-from microcredentials.editing.forms import AdvicePageForm, change_message
+from microcredentials.editing.forms import AdvicePageForm, change_message, saves_a_draft
 from microcredentials.editing.locking import EditConflict
-from microcredentials.editing.revisions import revision_count, save_with_revision
+from microcredentials.editing.revisions import TEXT_FIELDS, revision_count, save_with_revision, user_name
 from microcredentials.lib.nztime import format_when, short_date
-from microcredentials.models import AdvicePage, PageChange
+from microcredentials.models import AdvicePage, PageChange, PageDraft
 from microcredentials.pages import content_checks, footer
 from microcredentials.pages.rendering import MarkdownRefused
 
@@ -53,20 +53,20 @@ class ReviewFilter(admin.SimpleListFilter):
 
 class AdvicePageAdmin(admin.ModelAdmin):
     form = AdvicePageForm
-    list_display = ["title", "topic", "status_label", "updated", "review", "owner", "last_edited_by", "revisions"]
-    list_select_related = ["topic", "owner", "last_edited_by"]
+    list_display = ["title", "topic", "status_label", "draft_pending", "updated", "review", "owner", "revisions"]
+    list_select_related = ["topic", "owner", "last_edited_by", "draft", "draft__saved_by"]
     list_filter = ["status", ReviewFilter, "topic", "owner"]
     search_fields = ["title", "slug", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["updated", "last_edited_by"]
+    readonly_fields = ["updated", "last_edited_by", "live_state"]
     autocomplete_fields = ["related_pages"]
     actions = ["publish_selected", "unpublish_selected"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "topic", "summary", "body", "page_version"]}),
+        (None, {"fields": ["title", "slug", "topic", "summary", "body", "page_version", "seen_version"]}),
         (
             "Publishing",
             {
-                "fields": ["status", "publish_at", "updated"],
+                "fields": ["status", "publish_at", "schedule_at", "updated"],
                 "description": "The public “Updated” date changes only when you record a major change below.",
             },
         ),
@@ -81,7 +81,39 @@ class AdvicePageAdmin(admin.ModelAdmin):
 
     def get_fieldsets(self, request: HttpRequest, obj: AdvicePage | None = None) -> Any:
         # A new page has no history to record yet.
-        return [fieldset for fieldset in self.fieldsets if obj or fieldset[0] != "Record this change"]
+        fieldsets = [fieldset for fieldset in self.fieldsets if obj or fieldset[0] != "Record this change"]
+        if obj is None or not obj.is_live():
+            return fieldsets
+        # A live page is taken down only by the explicit "Unpublish" action; its edits go to a draft or live.
+        live_publishing = (
+            "Publishing",
+            {
+                "fields": ["live_state", "schedule_at", "updated"],
+                "description": "Readers see the live version until you press Publish, or until the time you "
+                "schedule. “Save draft” keeps your changes without publishing them. The public “Updated” date "
+                "changes only when you record a major change below.",
+            },
+        )
+        return [live_publishing if name == "Publishing" else (name, options) for name, options in fieldsets]
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        publishing.publish_due_drafts()  # staff see the list as readers see the site
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description="Live version")
+    def live_state(self, page: AdvicePage) -> str:
+        since = f"Live since {format_when(page.publish_at or page.created_at)}"
+        draft = PageDraft.objects.filter(page=page).first()
+        return since + (f". {self.draft_pending(page)}." if draft else ". No draft pending.")
+
+    @admin.display(description="Draft")
+    def draft_pending(self, page: AdvicePage) -> str:
+        draft = getattr(page, "draft", None)  # no draft: Django raises an AttributeError, so getattr gives None
+        if draft is None:
+            return "–"
+        who = user_name(draft.saved_by)
+        text = f"Draft by {who}, {format_when(draft.modified_at)}"
+        return text + (f"; scheduled for {format_when(draft.publish_at)}" if draft.publish_at else "")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AdvicePage]:
         return super().get_queryset(request).annotate(revision_total=revision_count())
@@ -108,17 +140,37 @@ class AdvicePageAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: AdvicePage, form: AdvicePageForm, change: bool) -> None:
         obj.last_edited_by = request.user  # type: ignore[assignment]
+        expected = form.cleaned_data.get("page_version") if change else None
+        if saves_a_draft(form):  # readers keep the live version
+            text = {name: form.cleaned_data[name] for name in TEXT_FIELDS}
+            major_note = form.cleaned_data["change_note"].strip() if form.cleaned_data.get("major_change") else ""
+            publish_at = form.cleaned_data.get("schedule_at") if form.action == "_schedule" else None
+            publishing.save_draft(obj, text, major_note, request.user, expected, publish_at)
+            self._report_checks(request, obj)
+            return
+        self._apply_publishing_choice(obj, form)
         major = change and form.cleaned_data.get("major_change")
         if major:
             obj.updated_on = timezone.localdate()
-        expected = form.cleaned_data.get("page_version") if change else None
         save_with_revision(obj, expected, request.user, change_message(form, add=not change))
+        PageDraft.objects.filter(page=obj).delete()  # what was drafted is now the page
         if major:
             PageChange.objects.create(
                 page=obj, changed_on=obj.updated_on, note=form.cleaned_data["change_note"].strip()
             )
         self._report_checks(request, obj)
         self._warn_of_broken_footer_link(request, obj)
+
+    def _apply_publishing_choice(self, obj: AdvicePage, form: AdvicePageForm) -> None:
+        """The buttons of a page that is not live yet: Publish now, Schedule, or keep it a draft."""
+        if form.was_live:
+            return
+        if form.action == "_publish":
+            obj.status, obj.publish_at = AdvicePage.Status.PUBLISHED, None
+        elif form.action == "_schedule":
+            obj.status, obj.publish_at = AdvicePage.Status.PUBLISHED, form.cleaned_data["schedule_at"]
+        elif form.action == "_save_draft":
+            obj.status = AdvicePage.Status.DRAFT
 
     def delete_model(self, request: HttpRequest, obj: AdvicePage) -> None:
         super().delete_model(request, obj)

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils import timezone
@@ -12,10 +13,10 @@ from markdownx.widgets import AdminMarkdownxWidget
 from microcredentials.editing import revisions
 from microcredentials.editing.revisions import FieldDiff, user_name
 from microcredentials.lib.nztime import format_when
-from microcredentials.models import AdvicePage
+from microcredentials.models import AdvicePage, PageDraft
 from microcredentials.pages.rendering import MarkdownRefused, render_body
 
-FORM_ONLY_FIELDS = ("page_version", "major_change", "change_note")
+FORM_ONLY_FIELDS = ("page_version", "seen_version", "merged_theirs", "major_change", "change_note", "schedule_at")
 # markdownx's editor keeps Ctrl+] and Ctrl+[ (Cmd on a Mac) for indenting; Tab is left to move between fields.
 BODY_HELP = (
     "Markdown. Start sections with ## headings. Tab and Shift+Tab move out of the box, as in other fields. "
@@ -31,6 +32,19 @@ class ConflictReport:
 
 class AdvicePageForm(forms.ModelForm):
     page_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # After a refused save: the version the editor has now been shown. Saving over it takes an explicit choice.
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    merged_theirs = forms.BooleanField(
+        required=False,
+        label="I have included their changes in my text",
+        help_text="Tick this once your text below keeps what the other editor changed, then save again.",
+    )
+    schedule_at = forms.SplitDateTimeField(
+        required=False,
+        label="Go live at (New Zealand time)",
+        widget=AdminSplitDateTime,
+        help_text="For “Schedule”: the live page stays as it is until then, and the draft goes live by itself.",
+    )
     major_change = forms.BooleanField(
         required=False,
         label="This is a major change",
@@ -58,8 +72,17 @@ class AdvicePageForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.conflict: ConflictReport | None = None
+        self.replaces_theirs = False
+        # What the editor pressed: Save draft, Publish or Schedule (plain Save publishes a live page, as it always has).
+        self.action = next((name for name in ("_save_draft", "_publish", "_schedule") if name in self.data), "_save")
+        self.was_live = bool(self.instance.pk) and self.instance.is_live()
+        self.draft = PageDraft.objects.filter(page=self.instance).first() if self.instance.pk else None
         if self.instance.pk:
             self.fields["page_version"].initial = self.instance.version
+        if self.draft is not None:  # the editor works on the draft; readers keep the live text
+            self.initial.update({name: getattr(self.draft, name) for name in revisions.TEXT_FIELDS})
+            self.initial.update(major_change=bool(self.draft.change_note), change_note=self.draft.change_note)
+            self.initial["schedule_at"] = self.draft.publish_at
 
     def clean_body(self) -> str:
         body = normalise_text(self.cleaned_data.get("body") or "") + "\n"
@@ -76,22 +99,40 @@ class AdvicePageForm(forms.ModelForm):
             self.add_error(
                 "change_note", "Write a change note for this major change. Readers see it in the page history."
             )
+        if "_schedule" in self.data:
+            schedule_at = cleaned.get("schedule_at")
+            if not schedule_at:
+                self.add_error("schedule_at", "Enter the date and time the draft should go live.")
+            elif schedule_at <= timezone.now():
+                self.add_error("schedule_at", "Choose a time in the future, or press Publish to publish now.")
         if self.instance.pk and cleaned.get("page_version") != self.instance.version:
-            self._report_conflict(cleaned)
+            self._check_stale_save(cleaned)
         return cleaned
 
+    def _check_stale_save(self, cleaned: dict[str, Any]) -> None:
+        """A save from an old version goes ahead only once the editor has seen the newer version and chosen:
+        merged by hand (ticked), or replace theirs (the button). Every other press is refused again."""
+        chose = cleaned.get("merged_theirs") or "_replace_theirs" in self.data
+        if cleaned.get("seen_version") == self.instance.version and chose:
+            self.replaces_theirs = "_replace_theirs" in self.data
+            cleaned["page_version"] = self.instance.version
+            return
+        self._report_conflict(cleaned)
+
     def _report_conflict(self, cleaned: dict[str, Any]) -> None:
-        """Refuse a save from a stale form, show what changed, and let the next save go ahead."""
+        """Refuse a save from a stale form and show what changed; the editor's text stays in the form."""
         saved = self.instance
         self.conflict = describe_conflict(saved, cleaned.get("page_version"), cleaned)
-        data = cast(QueryDict, self.data).copy()  # a mutable copy, so the form shows the saved version
-        data[self.add_prefix("page_version")] = str(saved.version)
+        data = cast(QueryDict, self.data).copy()  # a mutable copy: the form now records what the editor has seen
+        data[self.add_prefix("seen_version")] = str(saved.version)
+        data.pop(self.add_prefix("merged_theirs"), None)
         self.data = data
         who = user_name(saved.last_edited_by) if saved.last_edited_by else "Someone else"
         raise ValidationError(
             f"{who} saved this page at {format_when(saved.modified_at)}, after you opened it, so your changes "
-            "have not been saved. Your text is still in the form below. Check what changed, combine their "
-            "changes with yours, then save again.",
+            "have not been saved. Your text is still in the form below. Check what changed, then choose: "
+            "include their changes in your text and tick “I have included their changes”, take their version, "
+            "or replace their changes with yours.",
             code="edit_conflict",
         )
 
@@ -130,9 +171,17 @@ def describe_conflict(saved: AdvicePage, opened_version: int | None, submitted: 
 
 def publication_message(form: forms.ModelForm, add: bool) -> str:
     """Say plainly when a save published, scheduled or unpublished the page, for the audit log."""
-    status = form.cleaned_data.get("status")
-    was = None if add else form.initial.get("status")
-    publish_at = form.cleaned_data.get("publish_at")
+    status = form.cleaned_data.get("status", form.instance.status)
+    was = None if add else form.initial.get("status", form.instance.status)
+    publish_at = form.cleaned_data.get("publish_at", form.instance.publish_at)
+    action = getattr(form, "action", "_save")
+    if action in ("_publish", "_schedule"):  # the buttons of a page that is not live yet
+        status = AdvicePage.Status.PUBLISHED
+        publish_at = form.cleaned_data.get("schedule_at") if action == "_schedule" else None
+    elif action == "_save_draft":
+        status = AdvicePage.Status.DRAFT
+    if getattr(form, "was_live", False) and getattr(form, "draft", None) is not None:
+        return "Published the draft."
     if status == was:
         return ""
     if status == AdvicePage.Status.PUBLISHED:
@@ -142,13 +191,25 @@ def publication_message(form: forms.ModelForm, add: bool) -> str:
     return "" if add else "Unpublished (now a draft)."
 
 
+def saves_a_draft(form: forms.ModelForm) -> bool:
+    """Whether this save keeps the text as a draft of a live page, leaving readers' version alone."""
+    return bool(getattr(form, "was_live", False)) and getattr(form, "action", "") in ("_save_draft", "_schedule")
+
+
 def change_message(form: forms.ModelForm, add: bool) -> str:
     """The message for the admin's log and the revision: what changed, publishing, and any major-change note."""
+    if saves_a_draft(form):
+        labels = changed_fields(form)
+        when = form.cleaned_data.get("schedule_at") if getattr(form, "action", "") == "_schedule" else None
+        scheduled = f", scheduled to go live at {format_when(when)}" if when else ""
+        return f"Saved a draft{scheduled}" + (f" (changed {', '.join(labels)})." if labels else ".")
     parts = ["Created the page."] if add else []
     labels = [] if add else changed_fields(form)
     if labels:
         parts.append(f"Changed {', '.join(labels)}.")
     parts.append(publication_message(form, add))
+    if getattr(form, "replaces_theirs", False):
+        parts.append("Replaced changes another editor had saved after this editor opened the page.")
     if form.cleaned_data.get("major_change"):
         parts.append(f"Major change: {form.cleaned_data['change_note'].strip()}")
     return " ".join(part for part in parts if part) or "Saved with no changes."

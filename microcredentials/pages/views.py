@@ -1,7 +1,7 @@
 """Thin views for readers: home, topics, advice pages, robots.txt and the favicon."""
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -13,6 +13,7 @@ from microcredentials.lib.breadcrumbs import breadcrumbs
 from microcredentials.models import AdvicePage, Topic
 from microcredentials.pages.metadata import page_structured_data
 from microcredentials.pages.navigation import page_navigation
+from microcredentials.pages.redirects import live_page_moved_from
 from microcredentials.pages.rendering import contents_list
 
 
@@ -51,13 +52,17 @@ def topic(request: HttpRequest, topic_slug: str) -> HttpResponse:
 @read_only
 @cache_public_page
 def advice_page(request: HttpRequest, topic_slug: str, page_slug: str) -> HttpResponse:
-    page = get_object_or_404(
-        AdvicePage.objects.select_related("topic").defer("body", "search_vector"),
-        topic__slug=topic_slug,
-        slug=page_slug,
+    page = (
+        AdvicePage.objects.select_related("topic")
+        .defer("body", "search_vector")
+        .filter(topic__slug=topic_slug, slug=page_slug)
+        .first()
     )
-    is_preview = not page.is_live()
-    if is_preview and not _can_preview(request):
+    is_preview = page is not None and not page.is_live()
+    if page is None or (is_preview and not _can_preview(request)):
+        moved = live_page_moved_from(request.path)
+        if moved is not None:
+            return HttpResponsePermanentRedirect(moved.get_absolute_url())
         raise Http404("No such page.")
     crumbs = breadcrumbs((page.topic.title, page.topic.get_absolute_url()), (page.title, page.get_absolute_url()))
     context = {

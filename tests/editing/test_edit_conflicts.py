@@ -5,6 +5,7 @@ import threading
 from collections.abc import Callable
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import User
 from django.db import connection
 from django.db.models import F
@@ -34,6 +35,19 @@ def ben(db: None) -> User:
 
 def text_of(html: str) -> str:
     return re.sub(r"<[^>]+>", "", html).replace("&nbsp;", " ")
+
+
+def seen_version(html: str) -> int:
+    match = re.search(r'<input type="hidden" name="seen_version" value="(\d+)"', html)
+    assert match, "no seen version field"
+    return int(match[1])
+
+
+def resubmit(refused_html: str, page: AdvicePage, body: str, **choice: str) -> dict[str, object]:
+    """The refused form posted again as the browser would: its hidden versions, the editor's text, any choice."""
+    return form_data(
+        page, page_version=hidden_version(refused_html), seen_version=seen_version(refused_html), body=body, **choice
+    )
 
 
 def hidden_version(html: str) -> int:
@@ -74,28 +88,59 @@ def test_second_of_two_saves_from_the_same_version_is_refused_and_keeps_its_text
     assert "your changes have not been saved" in html
     # Ben's text is still in the form ...
     assert "Ben&#x27;s careful rewrite." in html
-    # ... with a diff of what Aroha changed, and the form now carries the saved version.
+    # ... with a diff of what Aroha changed; the form still carries the version Ben opened, and records that he
+    # has now seen version 2.
     assert "What changed after you opened this page" in html
     assert '<table class="diff"' in html
     assert "$150 from July" in text_of(html)
-    assert hidden_version(html) == 2
+    assert hidden_version(html) == 1
+    assert seen_version(html) == 2
     cv_page.refresh_from_db()
     assert cv_page.body == "## Fees\n\nA course costs $150 from July.\n"
     assert cv_page.version == 2
 
 
 @pytest.mark.django_db
-def test_after_seeing_the_conflict_the_editor_can_save(cv_page: AdvicePage, aroha: User, ben: User) -> None:
+def test_a_refused_save_pressed_again_and_again_is_still_refused(cv_page: AdvicePage, aroha: User, ben: User) -> None:
+    login(Client(), aroha).post(change_url(cv_page), form_data(cv_page, title="Aroha's title", body="Aroha's text"))
+    second = login(Client(), ben)
+    html = second.post(change_url(cv_page), form_data(cv_page, page_version=1, body="Ben's text")).content.decode()
+    for _press in range(2):  # the second and third press of Save
+        response = second.post(change_url(cv_page), resubmit(html, cv_page, "Ben's text"))
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "your changes have not been saved" in html
+    cv_page.refresh_from_db()
+    assert (cv_page.title, cv_page.body, cv_page.version) == ("Aroha's title", "Aroha's text\n", 2)
+
+
+@pytest.mark.django_db
+def test_after_merging_by_hand_and_saying_so_the_editor_can_save(cv_page: AdvicePage, aroha: User, ben: User) -> None:
     login(Client(), aroha).post(change_url(cv_page), form_data(cv_page, body="Aroha's text"))
     second = login(Client(), ben)
-    refused = second.post(change_url(cv_page), form_data(cv_page, page_version=1, body="Ben's merged text"))
-    retry = second.post(
-        change_url(cv_page),
-        form_data(cv_page, page_version=hidden_version(refused.content.decode()), body="Ben's merged text"),
-    )
+    refused = second.post(change_url(cv_page), form_data(cv_page, page_version=1, body="Ben's text")).content.decode()
+    retry = second.post(change_url(cv_page), resubmit(refused, cv_page, "Aroha's text and Ben's", merged_theirs="on"))
     assert retry.status_code == 302
     cv_page.refresh_from_db()
-    assert (cv_page.body, cv_page.version, cv_page.last_edited_by) == ("Ben's merged text\n", 3, ben)
+    assert (cv_page.body, cv_page.version, cv_page.last_edited_by) == ("Aroha's text and Ben's\n", 3, ben)
+
+
+@pytest.mark.django_db
+def test_replacing_their_changes_is_explicit_and_in_the_activity_log(
+    cv_page: AdvicePage, aroha: User, ben: User
+) -> None:
+    login(Client(), aroha).post(change_url(cv_page), form_data(cv_page, body="Aroha's text"))
+    second = login(Client(), ben)
+    refused = second.post(change_url(cv_page), form_data(cv_page, page_version=1, body="Ben's text")).content.decode()
+    assert 'name="_replace_theirs"' in refused
+    data = resubmit(refused, cv_page, "Ben's text", _replace_theirs="Replace their changes with my text")
+    data.pop("_save")
+    assert second.post(change_url(cv_page), data).status_code == 302
+    cv_page.refresh_from_db()
+    assert cv_page.body == "Ben's text\n"
+    entry = LogEntry.objects.filter(object_id=str(cv_page.pk)).latest("action_time")
+    assert entry.user == ben
+    assert "Replaced changes another editor had saved" in entry.get_change_message()
 
 
 @pytest.mark.django_db

@@ -127,15 +127,16 @@ def test_publishing_in_the_form_says_so_in_the_log(
 ) -> None:
     page = make_page(status=AdvicePage.Status.DRAFT)
     login(client, editor)
-    client.post(change_url(page), form_data(page, status="published"))
+    client.post(change_url(page), form_data(page, _publish="Publish"))
     page.refresh_from_db()
-    client.post(change_url(page), form_data(page, status="published", publish_at_0="2999-01-01", publish_at_1="09:00"))
+    client.post(change_url(page), form_data(page, body="## Next\n\nDrafted.", _save_draft="Save draft"))
     page.refresh_from_db()
-    client.post(change_url(page), form_data(page, status="draft", publish_at_0="2999-01-01", publish_at_1="09:00"))
+    scheduled = {"schedule_at_0": "2999-01-01", "schedule_at_1": "09:00", "_schedule": "Schedule"}
+    client.post(change_url(page), form_data(page, body="## Next\n\nDrafted.", **scheduled))
 
     messages = [entry.get_change_message() for entry in LogEntry.objects.order_by("action_time", "pk")]
     assert messages == [
         "Published.",
-        "Changed Publish at.",
-        "Unpublished (now a draft).",
+        "Saved a draft (changed Body).",
+        "Saved a draft, scheduled to go live at 1 Jan 2999, 9.00am.",
     ]

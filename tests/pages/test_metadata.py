@@ -166,6 +166,7 @@ def test_sitemap_is_never_dated_in_the_future(
     assert reader == "admin_client" or "Last-Modified" in response
 
 
+@pytest.mark.django_db  # every reader request first checks whether a scheduled change is due
 def test_favicon_ico_leads_to_the_site_s_icon(client: Client) -> None:
     response = client.get("/favicon.ico")
     assert response.status_code == 302  # not 301: browsers would keep an old hashed name for good

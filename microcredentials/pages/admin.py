@@ -1,0 +1,9 @@
+from django.contrib import admin
+
+
+class RedirectAdmin(admin.ModelAdmin):
+    """Old addresses of pages, made when a published page moves; staff may add and delete them too."""
+
+    list_display = ["old_path", "page", "created_at"]
+    search_fields = ["old_path", "page__title"]
+    autocomplete_fields = ["page"]
