@@ -1,6 +1,6 @@
 # The production image: gunicorn serving careers_site.wsgi, static files by whitenoise.
-# Run it with DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL set (see README.md).
-# scripts/dockerfile_steps.sh repeats these steps outside Docker; tests/test_dockerfile.py
+# Run it with DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL set (see docs/settings.md and docs/deployment.md).
+# scripts/dockerfile_steps.sh repeats these steps outside Docker; tests/ops/test_dockerfile.py
 # keeps the two in step, so change both together.
 FROM python:3.11-slim-bookworm
 

@@ -1,6 +1,6 @@
 """The site live on gunicorn and a throwaway PostgreSQL, and what readers see of it around a database outage.
 
-Shared by bench/load.py (wrk) and tests/test_outage_live.py (Python threads). The
+Shared by bench/load.py (wrk) and tests/http/test_outage_live.py (Python threads). The
 checks return lists of problems, empty when all is well, so both can report them.
 """
 

@@ -1,6 +1,6 @@
 """Settings for the careers advice site, read from the environment.
 
-See the README for every variable, its default and its meaning.
+See docs/settings.md for every variable, its default and its meaning.
 """
 
 from pathlib import Path

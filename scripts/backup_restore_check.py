@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Prove the PostgreSQL backup and restore procedure in the README on a throwaway cluster.
+"""Prove the PostgreSQL backup and restore procedure in docs/backups.md on a throwaway cluster.
 
 1. Start a throwaway PostgreSQL 15 cluster (scripts/pg_cluster.py) and create a database.
 2. Migrate it and load the shipped content, plus a staff account, feedback and an alert,
    with this project's own manage.py, as production would.
 3. Back it up with `pg_dump --format=custom`, restore that into a new database with
-   `pg_restore --no-owner --exit-on-error`, exactly as the README says.
+   `pg_restore --no-owner --exit-on-error`, exactly as docs/backups.md says.
 4. Compare the two databases: every table's row count, every sequence's position, and
    every advice page's body and rendered HTML (by checksum); and check that the restored
    database needs no migrations.
@@ -97,7 +97,7 @@ def manage(url: str, *args: str) -> str:
 
 
 def back_up_and_restore(cluster: Cluster, source: str, target: str, dump: Path) -> None:
-    """The README's procedure, step for step."""
+    """The procedure in docs/backups.md, step for step."""
     cluster.run("pg_dump", "--format=custom", "--no-owner", f"--file={dump}", source)
     cluster.run("createdb", target)
     cluster.run("pg_restore", "--no-owner", "--exit-on-error", f"--dbname={target}", str(dump))

@@ -9,7 +9,7 @@
 #   - the app runs as the current user (no "app" user is created or used);
 #   - gunicorn listens on 127.0.0.1 and a free port, not 0.0.0.0:8000;
 #   - pip may use its download cache.
-# tests/test_dockerfile.py checks that each Dockerfile command appears here.
+# tests/ops/test_dockerfile.py checks that each Dockerfile command appears here.
 #
 # Usage: scripts/dockerfile_steps.sh   (PYTHON=python3.11 by default)
 set -euo pipefail

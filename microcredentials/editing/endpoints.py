@@ -96,7 +96,7 @@ def upload_image(request: HttpRequest) -> HttpResponse:
 
 @read_only
 def uploaded_image(request: HttpRequest, name: str) -> FileResponse:
-    """An image an editor uploaded, served by the app itself in production too (see README: media)."""
+    """An image an editor uploaded, served by the app itself in production too (see docs/deployment.md)."""
     found = open_upload(name)
     if found is None:
         raise Http404("No uploaded image has that name.")

@@ -1,4 +1,4 @@
-"""The README's PostgreSQL backup and restore procedure, run for real on a throwaway cluster."""
+"""The PostgreSQL backup and restore procedure (docs/backups.md), run for real on a throwaway cluster."""
 
 import os
 

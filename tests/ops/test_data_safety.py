@@ -24,7 +24,7 @@ PAGE_FIELDS = ["title", "slug", "summary", "body", "body_html", "status", "publi
 TOPIC_FIELDS = ["title", "slug", "summary", "order", "on_home_page"]
 # What they deliberately do not: database identity and bookkeeping, and editorial metadata
 # that belongs to the admin (owner, reviewers, related links, revision counters). A database
-# backup keeps these (tests/test_backup_restore.py); the content files are for reviewing text.
+# backup keeps these (tests/ops/test_backup_restore.py); the content files are for reviewing text.
 PAGE_FIELDS_NOT_IN_FILES = {
     "id", "topic", "related_pages", "owner", "review_by", "last_edited_by", "version",
     "loaded_source_hash", "search_vector", "created_at", "modified_at", "public_history",
