@@ -7,7 +7,7 @@ TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key DJANGO_SECURE_SSL_REDIRECT=0 
 PYTEST_ARGS ?=
 PORT ?= 8000
 
-.PHONY: install run test lint typecheck migrations-check pytest test-browser bench load outage clean
+.PHONY: install run test lint lint-js typecheck migrations-check pytest test-browser bench load outage clean
 
 install: $(VENV)/.installed
 
@@ -24,9 +24,17 @@ run: install
 
 test: install lint typecheck migrations-check pytest
 
-lint: install
+lint: install lint-js
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+
+# ESLint (from npm, versions pinned in package-lock.json) over the browser scripts in static/js.
+lint-js: node_modules/.installed
+	npx --no-install eslint static/js
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
 
 typecheck: install
 	$(TEST_ENV) $(VENV)/bin/mypy .

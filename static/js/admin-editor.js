@@ -5,49 +5,48 @@
 // 2. Shows the reason when the editor refuses an uploaded image.
 // 3. Lets Tab and Shift+Tab leave the Markdown editor (markdownx would type a tab instead: a keyboard trap).
 // 4. Names the live preview, so screen reader users can find it.
-(function () {
+// Loaded with `defer`: it runs once the page is parsed, after markdownx's own (blocking) script.
+(() => {
   "use strict";
 
-  var FIELDS = ["title", "summary", "body"];
-  var PENDING = "careers-draft:pending";
-  var FAILED_UPLOAD_MARKER = "Invalid response"; // what markdownx inserts into the text on a failed upload
+  const FIELDS = ["title", "summary", "body"];
+  const PENDING = "careers-draft:pending";
+  const FAILED_UPLOAD_MARKER = "Invalid response"; // what markdownx inserts into the text on a failed upload
 
   function getStore(kind) {
     try {
-      var store = window[kind];
+      const store = window[kind];
       store.getItem(PENDING);
       return store;
-    } catch (error) {
+    } catch {
       return null; // storage disabled: no drafts, the form still works
     }
   }
 
   function formValues(form) {
-    var values = {};
-    FIELDS.forEach(function (name) {
-      var field = form.elements.namedItem(name);
+    const values = {};
+    for (const name of FIELDS) {
+      const field = form.elements.namedItem(name);
       if (field) values[name] = field.value;
-    });
+    }
     return values;
   }
 
   function readDraft(store, key) {
     try {
-      var draft = JSON.parse(store.getItem(key) || "null");
-      return draft && draft.values ? draft : null;
-    } catch (error) {
+      const draft = JSON.parse(store.getItem(key) || "null");
+      return draft?.values ? draft : null;
+    } catch {
       return null;
     }
   }
 
   function differs(draft, values) {
-    return FIELDS.some(function (name) {
-      return name in draft.values && draft.values[name] !== values[name];
-    });
+    return FIELDS.some((name) => name in draft.values && draft.values[name] !== values[name]);
   }
 
   function element(tag, text, className) {
-    var node = document.createElement(tag);
+    const node = document.createElement(tag);
     if (text) node.textContent = text;
     if (className) node.className = className;
     return node;
@@ -55,7 +54,7 @@
 
   // After a save: forget the kept copy if the admin reports success.
   function settlePendingSave(local, session) {
-    var key = session.getItem(PENDING);
+    const key = session.getItem(PENDING);
     if (!key) return;
     session.removeItem(PENDING);
     if (document.querySelector(".messagelist .success") && !document.querySelector(".errornote")) {
@@ -64,11 +63,14 @@
   }
 
   function offerDraft(notice, form, draft, onDecided) {
-    var when = new Date(draft.savedAt).toLocaleString("en-NZ", { dateStyle: "medium", timeStyle: "short" });
-    var message = element("p", "This browser kept changes to this page that were not saved (" + when + "). " +
-      "Restore them into the form, or discard them. New changes are kept again once you choose.");
-    var restore = element("button", "Restore my unsaved changes", "button");
-    var discard = element("button", "Discard them", "button");
+    const when = new Date(draft.savedAt).toLocaleString("en-NZ", { dateStyle: "medium", timeStyle: "short" });
+    const message = element(
+      "p",
+      `This browser kept changes to this page that were not saved (${when}). ` +
+        "Restore them into the form, or discard them. New changes are kept again once you choose.",
+    );
+    const restore = element("button", "Restore my unsaved changes", "button");
+    const discard = element("button", "Discard them", "button");
     restore.type = "button";
     discard.type = "button";
     notice.replaceChildren(message, restore, discard);
@@ -76,45 +78,45 @@
 
     function decided(text, restoreText) {
       if (restoreText) {
-        FIELDS.forEach(function (name) {
-          var field = form.elements.namedItem(name);
+        for (const name of FIELDS) {
+          const field = form.elements.namedItem(name);
           if (field && name in draft.values) {
             field.value = draft.values[name];
             field.dispatchEvent(new Event("input", { bubbles: true })); // refreshes the live preview
           }
-        });
+        }
       }
       notice.replaceChildren(element("p", text));
       notice.setAttribute("tabindex", "-1");
       notice.focus();
       onDecided();
     }
-    restore.addEventListener("click", function () {
+    restore.addEventListener("click", () => {
       decided("Your unsaved changes are back in the form. Save the page to keep them.", true);
     });
-    discard.addEventListener("click", function () {
+    discard.addEventListener("click", () => {
       decided("The unsaved changes were discarded.", false);
     });
   }
 
   function keepDrafts(local, session) {
-    var notice = document.getElementById("draft-notice");
-    var form = notice && notice.closest("form");
+    const notice = document.getElementById("draft-notice");
+    const form = notice?.closest("form");
     if (!form) return;
-    var key = notice.dataset.draftKey;
-    var paused = false;
-    var timer = null;
+    const key = notice.dataset.draftKey;
+    let paused = false;
+    let timer = null;
 
     function keep() {
       if (paused) return;
-      var values = formValues(form);
-      local.setItem(key, JSON.stringify({ values: values, savedAt: new Date().toISOString() }));
+      const values = formValues(form);
+      local.setItem(key, JSON.stringify({ values, savedAt: new Date().toISOString() }));
     }
 
-    var draft = readDraft(local, key);
+    const draft = readDraft(local, key);
     if (draft && differs(draft, formValues(form))) {
       paused = true;
-      offerDraft(notice, form, draft, function () {
+      offerDraft(notice, form, draft, () => {
         paused = false;
         local.removeItem(key);
         keep();
@@ -122,11 +124,11 @@
     } else if (draft) {
       local.removeItem(key); // the form already holds this text
     }
-    form.addEventListener("input", function () {
+    form.addEventListener("input", () => {
       window.clearTimeout(timer);
       timer = window.setTimeout(keep, 400);
     });
-    form.addEventListener("submit", function () {
+    form.addEventListener("submit", () => {
       window.clearTimeout(timer);
       keep();
       session.setItem(PENDING, key);
@@ -134,21 +136,21 @@
   }
 
   function uploadErrorMessage(detail) {
-    var response = detail && detail[0];
+    let response = detail?.[0];
     if (typeof response === "string") {
       try {
         response = JSON.parse(response);
-      } catch (error) {
+      } catch {
         response = null;
       }
     }
-    var messages = response && (response.image || response.__all__);
-    return (messages && messages[0]) || "The image could not be uploaded. Check your connection and try again.";
+    const messages = response?.image || response?.__all__;
+    return messages?.[0] || "The image could not be uploaded. Check your connection and try again.";
   }
 
   function removeFailureMarker(editor) {
-    var end = editor.selectionStart;
-    var start = end - FAILED_UPLOAD_MARKER.length;
+    const end = editor.selectionStart;
+    const start = end - FAILED_UPLOAD_MARKER.length;
     if (start >= 0 && editor.value.slice(start, end) === FAILED_UPLOAD_MARKER) {
       editor.value = editor.value.slice(0, start) + editor.value.slice(end);
       editor.selectionStart = editor.selectionEnd = start;
@@ -157,48 +159,52 @@
   }
 
   function showUploadErrors() {
-    document.querySelectorAll(".markdownx").forEach(function (widget) {
-      var editor = widget.querySelector(".markdownx-editor");
-      var alert = element("p", "", "upload-error");
+    for (const widget of document.querySelectorAll(".markdownx")) {
+      const editor = widget.querySelector(".markdownx-editor");
+      const alert = element("p", "", "upload-error");
       alert.setAttribute("role", "alert");
       alert.hidden = true;
       widget.after(alert);
-      function failed(event) {
+      const failed = (event) => {
         alert.textContent = uploadErrorMessage(event.detail);
         alert.hidden = false;
-        window.setTimeout(function () { removeFailureMarker(editor); }, 0);
-      }
+        window.setTimeout(() => removeFailureMarker(editor), 0);
+      };
       widget.addEventListener("markdownx.fileUploadError", failed);
       widget.addEventListener("fileUploadError", failed);
-      widget.addEventListener("markdownx.fileUploadEnd", function () {
+      widget.addEventListener("markdownx.fileUploadEnd", () => {
         alert.hidden = true;
         alert.textContent = "";
       });
-    });
+    }
   }
 
   // markdownx handles keys on the textarea itself (in the capture phase). Stopping a plain Tab on the way
   // down, at the document, keeps it from markdownx, and the browser moves focus as usual (no preventDefault).
   // Ctrl+] and Ctrl+[ still reach markdownx, which indents with them (see the Body field's help text).
   function letTabLeaveEditors() {
-    document.addEventListener("keydown", function (event) {
-      var plainTab = event.key === "Tab" && !event.ctrlKey && !event.altKey && !event.metaKey;
-      if (plainTab && event.target.classList && event.target.classList.contains("markdownx-editor")) {
-        event.stopPropagation();
-      }
-    }, true);
+    document.addEventListener(
+      "keydown",
+      (event) => {
+        const plainTab = event.key === "Tab" && !event.ctrlKey && !event.altKey && !event.metaKey;
+        if (plainTab && event.target.classList?.contains("markdownx-editor")) {
+          event.stopPropagation();
+        }
+      },
+      true,
+    );
   }
 
   function namePreviews() {
-    document.querySelectorAll(".markdownx-preview").forEach(function (preview) {
+    for (const preview of document.querySelectorAll(".markdownx-preview")) {
       preview.setAttribute("role", "region");
       preview.setAttribute("aria-label", "Preview");
-    });
+    }
   }
 
   function start() {
-    var local = getStore("localStorage");
-    var session = getStore("sessionStorage");
+    const local = getStore("localStorage");
+    const session = getStore("sessionStorage");
     if (local && session) {
       settlePendingSave(local, session);
       keepDrafts(local, session);

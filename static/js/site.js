@@ -3,6 +3,8 @@
 // Site alert: "Hide this message" hides it in place. Without this script the form posts and
 // the server redirects back; if the background request fails, the form is sent the same way.
 (() => {
+  "use strict";
+
   const form = document.querySelector("[data-site-alert-dismiss]");
   if (!form || !window.fetch) return;
   form.addEventListener("submit", (event) => {

@@ -115,7 +115,7 @@ def test_content_editor_previews_and_publishes_a_change_without_script_or_csp_vi
     assert "<script" not in preview_html and "onerror" not in preview_html and "typedScriptRan" not in preview_html
     assert page.evaluate("window.typedScriptRan") is None
 
-    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("button", name="Publish", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
 
     page.goto(site.advice_path)
@@ -168,7 +168,7 @@ def test_unsaved_text_is_kept_in_the_browser_and_offered_back(
     expect(notice).to_be_focused()
 
     # A successful save forgets the kept copy.
-    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("button", name="Publish", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     assert page.evaluate(f"() => localStorage.getItem('{key}')") is None
     site.page.refresh_from_db()
@@ -237,7 +237,7 @@ def test_an_uploaded_image_shows_in_the_preview_and_to_readers(
     preview_image = page.locator(".markdownx-preview img[alt='A red rectangle']")
     expect(preview_image).to_be_visible()
     assert preview_image.evaluate(LOADED_WIDTH) == 12
-    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("button", name="Publish", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
 
     reader = new_context().new_page()
