@@ -216,6 +216,11 @@ CONTENT_SECURITY_POLICY = {
 
 # Failed-login throttling (django-axes).
 AXES_FAILURE_LIMIT = env_int("DJANGO_AXES_FAILURE_LIMIT", 5)
+
+# Publishing needs a second person: an editor submits a draft, and a reviewer who is not its author publishes it.
+REQUIRE_REVIEW = env_bool("DJANGO_REQUIRE_REVIEW", False)
+# How long a shared preview link works, unless it is revoked first.
+PREVIEW_LINK_DAYS = env_int("DJANGO_PREVIEW_LINK_DAYS", 7)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True

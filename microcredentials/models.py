@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -117,6 +118,7 @@ class AdvicePage(models.Model):
 
     class Meta:
         ordering = ["topic__order", "order", "title"]
+        permissions = [("review_advicepage", "Can approve and publish another editor's change")]
         constraints = [models.UniqueConstraint(fields=["topic", "slug"], name="unique_page_slug_in_topic")]
 
     def __str__(self) -> str:
@@ -313,9 +315,22 @@ class PageDraft(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     modified_at = models.DateTimeField(auto_now=True)
+    # Review (settings.REQUIRE_REVIEW): who asked for it and when; a reviewer's note when it was sent back.
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_comment = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return f"Draft of {self.page}"
+
+    @property
+    def awaiting_review(self) -> bool:
+        return self.submitted_at is not None
 
 
 class Redirect(models.Model):
@@ -335,3 +350,34 @@ class Redirect(models.Model):
     def clean(self) -> None:
         if not self.old_path.startswith("/") or not self.old_path.endswith("/"):
             raise ValidationError({"old_path": "Write the address as a path that starts and ends with /."})
+
+
+class PreviewLink(models.Model):
+    """A link that shows a page's draft to someone without an account, until it expires or is revoked."""
+
+    SALT = "microcredentials.preview-link"
+
+    page = models.ForeignKey(AdvicePage, on_delete=models.CASCADE, related_name="preview_links")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Preview of {self.page}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("shared_preview", kwargs={"token": self.token})
+
+    @property
+    def token(self) -> str:
+        """Signed, so that link numbers cannot be guessed; the row decides whether the link still works."""
+        return signing.dumps(self.pk, salt=self.SALT)
+
+    def is_usable(self, now: datetime.datetime | None = None) -> bool:
+        return self.revoked_at is None and self.expires_at > (now or timezone.now())

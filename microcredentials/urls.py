@@ -5,6 +5,7 @@ from careers_site.http import health
 from careers_site.http.security import read_only
 from careers_site.pagecache.decorators import cache_public_page
 from microcredentials.contact_centre import views as contact_centre
+from microcredentials.editing import previews
 from microcredentials.feedback import views as feedback
 from microcredentials.pages import views as pages
 from microcredentials.pages.sitemaps import SITEMAPS
@@ -22,6 +23,7 @@ urlpatterns = [
     path("search/", search.search, name="search"),
     path("tools/study-time/", tools.study_time, name="study_time"),
     path("feedback/<int:page_id>/", feedback.page_feedback, name="page_feedback"),
+    path("preview/<str:token>/", previews.shared_preview, name="shared_preview"),
     path("robots.txt", pages.robots_txt, name="robots_txt"),
     path("favicon.ico", pages.favicon, name="favicon"),
     path("sitemap.xml", read_only(cache_public_page(sitemap_view)), {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -6,21 +6,26 @@ The contact-centre side (alerts, opening hours, contact details) is in contact_c
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.forms import Script
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import URLPattern, path
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
 
 from microcredentials.editing import history as admin_history
-from microcredentials.editing import publishing
+from microcredentials.editing import previews, publishing, review
 from microcredentials.editing.forms import AdvicePageForm, change_message, saves_a_draft
 from microcredentials.editing.locking import EditConflict
 from microcredentials.editing.revisions import TEXT_FIELDS, revision_count, save_with_revision, user_name
 from microcredentials.lib.nztime import format_when, short_date
-from microcredentials.models import AdvicePage, PageChange, PageDraft
+from microcredentials.models import AdvicePage, PageChange, PageDraft, PreviewLink
 from microcredentials.pages import content_checks, footer
 from microcredentials.pages.rendering import MarkdownRefused
 
@@ -78,6 +83,10 @@ class AdvicePageAdmin(admin.ModelAdmin):
     class Media:
         js = [Script("js/admin-editor.js", defer=True)]
         css = {"all": ["css/admin-editor.css"]}
+
+    def get_form(self, request: HttpRequest, obj: AdvicePage | None = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"editor": request.user})  # the form checks who may publish
 
     def get_fieldsets(self, request: HttpRequest, obj: AdvicePage | None = None) -> Any:
         # A new page has no history to record yet.
@@ -141,9 +150,19 @@ class AdvicePageAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: AdvicePage, form: AdvicePageForm, change: bool) -> None:
         obj.last_edited_by = request.user  # type: ignore[assignment]
         expected = form.cleaned_data.get("page_version") if change else None
+        text = {name: form.cleaned_data[name] for name in TEXT_FIELDS}
+        major_note = form.cleaned_data["change_note"].strip() if form.cleaned_data.get("major_change") else ""
+        if form.action == "_send_back" and form.draft is not None:  # the form checked there is one to send back
+            review.send_back(form.draft, request.user, form.cleaned_data["review_comment"].strip())
+            return
+        if form.action == "_submit_review":
+            if obj.pk is None:  # a new page starts as a draft of itself, then its text goes for review
+                obj.status = AdvicePage.Status.DRAFT
+                save_with_revision(obj, None, request.user, "Created the page.")
+                expected = obj.version
+            review.submit_for_review(obj, text, major_note, request.user, expected)
+            return
         if saves_a_draft(form):  # readers keep the live version
-            text = {name: form.cleaned_data[name] for name in TEXT_FIELDS}
-            major_note = form.cleaned_data["change_note"].strip() if form.cleaned_data.get("major_change") else ""
             publish_at = form.cleaned_data.get("schedule_at") if form.action == "_schedule" else None
             publishing.save_draft(obj, text, major_note, request.user, expected, publish_at)
             self._report_checks(request, obj)
@@ -199,6 +218,12 @@ class AdvicePageAdmin(admin.ModelAdmin):
     def changeform_view(
         self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: Any = None
     ) -> HttpResponse:
+        extra_context = {
+            **(extra_context or {}),
+            "require_review": settings.REQUIRE_REVIEW,
+            "can_review": review.can_review(request.user),
+            "preview_links": self._usable_preview_links(object_id),
+        }
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except EditConflict:
@@ -208,19 +233,71 @@ class AdvicePageAdmin(admin.ModelAdmin):
 
     def response_add(self, request: HttpRequest, obj: AdvicePage, post_url_continue: str | None = None) -> HttpResponse:
         if "_preview" in request.POST:
-            return HttpResponseRedirect(obj.get_absolute_url())
+            return HttpResponseRedirect(reverse("admin:microcredentials_advicepage_preview", args=[obj.pk]))
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request: HttpRequest, obj: AdvicePage) -> HttpResponse:
         if "_preview" in request.POST:
-            return HttpResponseRedirect(obj.get_absolute_url())
+            return HttpResponseRedirect(reverse("admin:microcredentials_advicepage_preview", args=[obj.pk]))
         return super().response_change(request, obj)
+
+    # Previews: the whole page in a new tab for staff, and expiring links for people without an account.
+
+    def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        page = self._page_to_change(request, object_id)
+        back = reverse("admin:microcredentials_advicepage_change", args=[page.pk])
+        return previews.preview_response(request, page, back_to_editor=back)
+
+    @method_decorator(require_POST)
+    def share_preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        page = self._page_to_change(request, object_id)
+        link = previews.share(page, request.user)
+        until = format_when(link.expires_at)
+        self.log_change(request, page, f"Shared a preview link, valid until {until}.")
+        messages.success(
+            request, f"Preview link, valid until {until}: {request.build_absolute_uri(link.get_absolute_url())}"
+        )
+        return HttpResponseRedirect(reverse("admin:microcredentials_advicepage_change", args=[page.pk]))
+
+    @method_decorator(require_POST)
+    def revoke_preview_view(self, request: HttpRequest, object_id: str, link_id: int) -> HttpResponse:
+        page = self._page_to_change(request, object_id)
+        link = get_object_or_404(PreviewLink, pk=link_id, page=page)
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+        self.log_change(request, page, f"Withdrew the preview link shared at {format_when(link.created_at)}.")
+        messages.success(request, "The preview link no longer works.")
+        return HttpResponseRedirect(reverse("admin:microcredentials_advicepage_change", args=[page.pk]))
+
+    def _usable_preview_links(self, object_id: str | None) -> list[PreviewLink]:
+        if not object_id or not str(object_id).isdigit():
+            return []
+        return [link for link in PreviewLink.objects.filter(page_id=int(object_id)) if link.is_usable()]
+
+    def _page_to_change(self, request: HttpRequest, object_id: str) -> AdvicePage:
+        page = self.get_object(request, object_id)
+        if page is None:
+            raise Http404("No such page.")
+        if not self.has_change_permission(request, page):
+            raise PermissionDenied
+        return page
 
     # Revisions: history, comparison, restore.
 
     def get_urls(self) -> list[URLPattern]:
         wrap = self.admin_site.admin_view
         return [
+            path("<path:object_id>/preview/", wrap(self.preview_view), name="microcredentials_advicepage_preview"),
+            path(
+                "<path:object_id>/preview-links/",
+                wrap(self.share_preview_view),
+                name="microcredentials_advicepage_share_preview",
+            ),
+            path(
+                "<path:object_id>/preview-links/<int:link_id>/revoke/",
+                wrap(self.revoke_preview_view),
+                name="microcredentials_advicepage_revoke_preview",
+            ),
             path(
                 "<path:object_id>/history/compare/", wrap(self.compare_view), name="microcredentials_advicepage_compare"
             ),

@@ -4,19 +4,23 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils import timezone
 from markdownx.widgets import AdminMarkdownxWidget
 
-from microcredentials.editing import revisions
+from microcredentials.editing import review, revisions
 from microcredentials.editing.revisions import FieldDiff, user_name
 from microcredentials.lib.nztime import format_when
 from microcredentials.models import AdvicePage, PageDraft
 from microcredentials.pages.rendering import MarkdownRefused, render_body
 
-FORM_ONLY_FIELDS = ("page_version", "seen_version", "merged_theirs", "major_change", "change_note", "schedule_at")
+FORM_ONLY_FIELDS = (
+    "page_version", "seen_version", "merged_theirs", "major_change", "change_note", "schedule_at", "review_comment",
+)  # fmt: skip
+ACTIONS = ("_save_draft", "_publish", "_schedule", "_submit_review", "_send_back", "_preview")
 # markdownx's editor keeps Ctrl+] and Ctrl+[ (Cmd on a Mac) for indenting; Tab is left to move between fields.
 BODY_HELP = (
     "Markdown. Start sections with ## headings. Tab and Shift+Tab move out of the box, as in other fields. "
@@ -38,6 +42,12 @@ class AdvicePageForm(forms.ModelForm):
         required=False,
         label="I have included their changes in my text",
         help_text="Tick this once your text below keeps what the other editor changed, then save again.",
+    )
+    review_comment = forms.CharField(
+        required=False,
+        label="Comment for the author",
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text="Needed to send a change back: say what to change before it can be published.",
     )
     schedule_at = forms.SplitDateTimeField(
         required=False,
@@ -72,9 +82,12 @@ class AdvicePageForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.conflict: ConflictReport | None = None
+        self.editor: Any = getattr(self, "editor", None)  # the signed-in user, set by the admin's get_form
         self.replaces_theirs = False
-        # What the editor pressed: Save draft, Publish or Schedule (plain Save publishes a live page, as it always has).
-        self.action = next((name for name in ("_save_draft", "_publish", "_schedule") if name in self.data), "_save")
+        # What the editor pressed. A plain Save publishes, as it always has, unless publishing needs review.
+        self.action = next((name for name in ACTIONS if name in self.data), "_save")
+        if self.action == "_save" and settings.REQUIRE_REVIEW:
+            self.action = "_save_draft"
         self.was_live = bool(self.instance.pk) and self.instance.is_live()
         self.draft = PageDraft.objects.filter(page=self.instance).first() if self.instance.pk else None
         if self.instance.pk:
@@ -99,6 +112,7 @@ class AdvicePageForm(forms.ModelForm):
             self.add_error(
                 "change_note", "Write a change note for this major change. Readers see it in the page history."
             )
+        self._check_review(cleaned)
         if "_schedule" in self.data:
             schedule_at = cleaned.get("schedule_at")
             if not schedule_at:
@@ -108,6 +122,22 @@ class AdvicePageForm(forms.ModelForm):
         if self.instance.pk and cleaned.get("page_version") != self.instance.version:
             self._check_stale_save(cleaned)
         return cleaned
+
+    def _check_review(self, cleaned: dict[str, Any]) -> None:
+        """With review on, only a reviewer who is not the author publishes; sending back needs a comment."""
+        if self.editor is None:
+            return
+        publishes = self.action in ("_publish", "_schedule") or (self.action == "_save" and self.was_live)
+        if publishes:
+            text = {name: cleaned.get(name, "") for name in revisions.TEXT_FIELDS}
+            refusal = review.publishing_refusal(self.editor, self.draft, text)
+            if refusal:
+                raise ValidationError(refusal, code="needs_review")
+        if self.action == "_send_back":
+            if not review.can_review(self.editor) or self.draft is None or self.draft.submitted_at is None:
+                raise ValidationError("Only a reviewer can send back a change that is waiting for review.")
+            if not cleaned.get("review_comment", "").strip():
+                self.add_error("review_comment", "Say what the author should change before it can be published.")
 
     def _check_stale_save(self, cleaned: dict[str, Any]) -> None:
         """A save from an old version goes ahead only once the editor has seen the newer version and chosen:
@@ -193,11 +223,19 @@ def publication_message(form: forms.ModelForm, add: bool) -> str:
 
 def saves_a_draft(form: forms.ModelForm) -> bool:
     """Whether this save keeps the text as a draft of a live page, leaving readers' version alone."""
-    return bool(getattr(form, "was_live", False)) and getattr(form, "action", "") in ("_save_draft", "_schedule")
+    drafting = ("_save_draft", "_schedule", "_preview")  # a preview shows the draft, never the live page changed
+    return bool(getattr(form, "was_live", False)) and getattr(form, "action", "") in drafting
 
 
 def change_message(form: forms.ModelForm, add: bool) -> str:
     """The message for the admin's log and the revision: what changed, publishing, and any major-change note."""
+    action = getattr(form, "action", "_save")
+    if action == "_send_back":
+        author = revisions.user_name(form.draft.submitted_by)  # type: ignore[attr-defined]
+        return f"Sent back to {author} for changes: {form.cleaned_data['review_comment'].strip()}"
+    if action == "_submit_review":
+        labels = changed_fields(form)
+        return "Submitted for review" + (f" (changed {', '.join(labels)})." if labels else ".")
     if saves_a_draft(form):
         labels = changed_fields(form)
         when = form.cleaned_data.get("schedule_at") if getattr(form, "action", "") == "_schedule" else None
@@ -208,6 +246,8 @@ def change_message(form: forms.ModelForm, add: bool) -> str:
     if labels:
         parts.append(f"Changed {', '.join(labels)}.")
     parts.append(publication_message(form, add))
+    if settings.REQUIRE_REVIEW:
+        parts.append(review.approval_note(getattr(form, "draft", None)))
     if getattr(form, "replaces_theirs", False):
         parts.append("Replaced changes another editor had saved after this editor opened the page.")
     if form.cleaned_data.get("major_change"):

@@ -1,12 +1,14 @@
 """Page revisions, stored by django-reversion: record, list, compare and restore.
 
-Every save through the admin records a revision with the editor and a comment. A page that
-was loaded from content/ gets a first revision of its state before its first admin edit,
-so that edit can be compared and undone too.
+Every save through the admin records a revision with the editor and a comment, and load_content records
+one when it adds or updates a page. A page with no revisions yet (one loaded before load_content recorded
+them, or made outside the admin) gets a first "baseline" revision of its state before it is first changed,
+so that change can be compared and undone too.
 """
 
 import datetime
 import difflib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import CharField, Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Cast, Coalesce
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from reversion.models import Version
 
@@ -46,11 +48,26 @@ LABELS = {
 
 User = AbstractBaseUser | AnonymousUser
 
+# Revisions recorded without an editor, told apart by their comments: the baseline of a page with no revisions
+# yet (see record_baseline), and a page added or updated by load_content (see load_comment).
+BASELINE_COMMENT = "The page as it was before its first edit in the admin."
+LOADED_BASELINE_COMMENT = "The page as loaded from content/, before its first recorded change."
+BASELINE_LABELS = {
+    LOADED_BASELINE_COMMENT: "as loaded from content/",
+    BASELINE_COMMENT: "before its first edit in the admin",
+}
+LOADED_BY = "load_content"
+LOAD_COMMENT_START, LOAD_COMMENT_END = "Loaded from content/", f" by {LOADED_BY}"
+NOT_RECORDED = "Not recorded"
+
+WORD_OR_SPACE = re.compile(r"\s+|\S+")
+CONTEXT_LINES = 2  # unchanged lines shown either side of a change; longer unchanged stretches are shortened
+
 
 @dataclass(frozen=True)
 class FieldDiff:
     label: str
-    table: SafeString | None = None  # a difflib table for text fields
+    table: SafeString | None = None  # for text fields: the word diff, both texts side by side (diff_table)
     before: str = ""
     after: str = ""
 
@@ -62,13 +79,38 @@ def user_name(user: Any) -> str:
 
 
 def page_versions(page: AdvicePage) -> list[Version]:
-    """The page's revisions, newest first."""
-    return list(Version.objects.get_for_object(page).select_related("revision__user"))
+    """The page's revisions, newest first, each with `made_by` for the History page's "By" column."""
+    versions = list(Version.objects.get_for_object(page).select_related("revision__user"))
+    for version in versions:
+        version.made_by = made_by(version)
+    return versions
+
+
+def made_by(version: Version) -> str:
+    """Who made a revision: the editor's name, "load_content" for a page as it loaded it, or "Not recorded"."""
+    user, comment = version.revision.user, version.revision.comment
+    if user is not None:
+        return user_name(user)
+    if comment == LOADED_BASELINE_COMMENT or (
+        comment.startswith(LOAD_COMMENT_START) and comment.endswith(LOAD_COMMENT_END)
+    ):
+        return LOADED_BY
+    return NOT_RECORDED
 
 
 def version_label(version: Version) -> str:
-    """E.g. "revision of 29 Aug 2023, 3.05pm by editor", to follow "the" in a sentence."""
-    return f"revision of {format_when(version.revision.date_created)} by {user_name(version.revision.user)}"
+    """E.g. "revision of 29 Aug 2023, 3.05pm by editor", to follow "the" in a sentence. A baseline says what
+    it is instead: "revision of 29 Aug 2023, 3.05pm, as loaded from content/"."""
+    when = format_when(version.revision.date_created)
+    if version.revision.user is None and version.revision.comment in BASELINE_LABELS:
+        return f"revision of {when}, {BASELINE_LABELS[version.revision.comment]}"
+    who = made_by(version)
+    return f"revision of {when}, editor not recorded" if who == NOT_RECORDED else f"revision of {when} by {who}"
+
+
+def load_comment(path: str) -> str:
+    """The comment of a revision recorded by load_content; `path` is the file's, inside content/."""
+    return f"{LOAD_COMMENT_START}{path}{LOAD_COMMENT_END}"
 
 
 def revision_count() -> Coalesce:
@@ -92,7 +134,7 @@ def record_baseline(page_pk: int) -> None:
     if stored is None or Version.objects.get_for_object(stored).exists():
         return
     with reversion.create_revision():
-        reversion.set_comment("The page as it was before its first edit in the admin.")
+        reversion.set_comment(LOADED_BASELINE_COMMENT if stored.loaded_source_hash else BASELINE_COMMENT)
         reversion.add_to_revision(stored)
 
 
@@ -147,11 +189,72 @@ def _related_name(name: str, pk: int) -> str:
 
 
 def diff_table(before: str, after: str, before_label: str, after_label: str) -> SafeString:
-    """A side-by-side table of changed lines. difflib escapes the text; the labels are escaped here."""
-    table = difflib.HtmlDiff(wrapcolumn=70).make_table(
-        before.splitlines(), after.splitlines(), escape(before_label), escape(after_label), context=True, numlines=2
+    """Two texts in two labelled columns, removed words in <del> in the first and inserted words in <ins> in
+    the second; everything escaped. The column headings are h4s, under the field's h3 in diffs.html."""
+    old_html, new_html = word_diff(before, after)
+    return format_html(
+        '<div class="word-diff">{}{}</div>',
+        _side("before", before_label, old_html),
+        _side("after", after_label, new_html),
     )
-    return mark_safe(table)  # built by difflib from escaped text
+
+
+def _side(name: str, label: str, html: SafeString) -> SafeString:
+    return format_html(
+        '<div class="word-diff-{}"><h4 class="word-diff-label">{}</h4><div class="word-diff-text">{}</div></div>',
+        name,
+        label,
+        html or format_html('<span class="word-diff-empty">{}</span>', "(empty)"),
+    )
+
+
+def word_diff(before: str, after: str) -> tuple[SafeString, SafeString]:
+    """Both texts as escaped HTML, compared word by word: what `before` lost in <del>, what `after` gained in
+    <ins>. Unchanged stretches longer than a few lines are shortened to CONTEXT_LINES either side of a change."""
+    old, new = WORD_OR_SPACE.findall(before), WORD_OR_SPACE.findall(after)
+    chunks = _chunks(old, new)
+    old_html: list[str] = []
+    new_html: list[str] = []
+    for index, (changed, i1, i2, j1, j2) in enumerate(chunks):
+        if not changed:
+            same = "".join(old[i1:i2])
+            shown = escape(same) if len(chunks) == 1 else _shorten(same, index == 0, index == len(chunks) - 1)
+            old_html.append(shown)
+            new_html.append(shown)
+            continue
+        if i2 > i1:
+            old_html.append(format_html("<del>{}</del>", "".join(old[i1:i2])))
+        if j2 > j1:
+            new_html.append(format_html("<ins>{}</ins>", "".join(new[j1:j2])))
+    return mark_safe("".join(old_html)), mark_safe("".join(new_html))  # every part escaped above
+
+
+def _chunks(old: list[str], new: list[str]) -> list[tuple[bool, int, int, int, int]]:
+    """difflib's opcodes as (changed, i1, i2, j1, j2), with the spaces between two changes made part of
+    one change, so "the cat sat" replaced by "a dog ran" reads as one change rather than three."""
+    opcodes = difflib.SequenceMatcher(None, old, new).get_opcodes()
+    chunks: list[tuple[bool, int, int, int, int]] = []
+    for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        changed = tag != "equal" or (0 < index < len(opcodes) - 1 and "".join(old[i1:i2]).isspace())
+        if changed and chunks and chunks[-1][0]:
+            chunks[-1] = (True, chunks[-1][1], i2, chunks[-1][3], j2)
+        else:
+            chunks.append((changed, i1, i2, j1, j2))
+    return chunks
+
+
+def _shorten(text: str, first: bool, last: bool) -> SafeString:
+    """Unchanged text, escaped, with the whole lines far from any change left out and counted."""
+    lines = text.split("\n")
+    keep = CONTEXT_LINES + 1  # the rest of the changed line, then CONTEXT_LINES whole lines
+    head = [] if first else lines[:keep]
+    tail = [] if last else lines[-keep:]
+    skipped = len(lines) - len(head) - len(tail)
+    if skipped < 3:
+        return escape(text)
+    gap = format_html('<span class="word-diff-skip">[{} unchanged lines]</span>', skipped)
+    parts = [*([escape("\n".join(head))] if head else []), gap, *([escape("\n".join(tail))] if tail else [])]
+    return mark_safe("\n".join(parts))  # every part escaped above
 
 
 def compare(

@@ -64,11 +64,19 @@ def advice_page(request: HttpRequest, topic_slug: str, page_slug: str) -> HttpRe
         if moved is not None:
             return HttpResponsePermanentRedirect(moved.get_absolute_url())
         raise Http404("No such page.")
+    return render_advice_page(request, page, is_preview=is_preview)
+
+
+def render_advice_page(
+    request: HttpRequest, page: AdvicePage, *, is_preview: bool, back_to_editor: str = ""
+) -> HttpResponse:
+    """The advice page as readers see it; a preview (a draft, or a page not live yet) says so in a banner."""
     crumbs = breadcrumbs((page.topic.title, page.topic.get_absolute_url()), (page.title, page.get_absolute_url()))
     context = {
         "page": page,
         "contents": contents_list(page.body_html),
         "is_preview": is_preview,
+        "back_to_editor": back_to_editor,
         "breadcrumbs": crumbs,
         # Reader experience (issue 5): ways on, metadata for search engines, and "Was this page useful?".
         "navigation": page_navigation(page),

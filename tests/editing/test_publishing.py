@@ -14,7 +14,7 @@ from reversion.models import Version
 from microcredentials.models import AdvicePage
 from tests.editing.helpers import ADMIN_PAGES, CONTENT_EDITORS, change_url, form_data, login, make_user
 
-MARKER = "Preview – not published."
+MARKER = "Preview: not published."
 LAUNCH = datetime.datetime(2025, 9, 1, 9, 0, tzinfo=datetime.UTC)
 
 
@@ -64,7 +64,7 @@ def test_the_change_form_has_save_and_preview_and_view_on_site(
 ) -> None:
     page = make_page(status=AdvicePage.Status.DRAFT)
     html = login(client, editor).get(change_url(page)).content.decode()
-    assert '<input type="submit" value="Save and preview" name="_preview">' in html
+    assert '<input type="submit" value="Preview" name="_preview" formtarget="_blank">' in html
 
     content_type = ContentType.objects.get_for_model(AdvicePage)
     view_on_site = f"/admin/r/{content_type.pk}/{page.pk}/"
@@ -81,10 +81,10 @@ def test_save_and_preview_saves_then_shows_the_page_with_the_marker(
     page = make_page(status=AdvicePage.Status.DRAFT)
     response = login(client, editor).post(
         change_url(page),
-        form_data(page, body="## Start here\n\nPreviewed text.", _preview="Save and preview"),
+        form_data(page, body="## Start here\n\nPreviewed text.", _preview="Preview"),
         follow=True,
     )
-    assert response.redirect_chain[-1][0] == page.get_absolute_url()
+    assert response.redirect_chain[-1][0] == f"/admin/microcredentials/advicepage/{page.pk}/preview/"
     html = response.content.decode()
     assert MARKER in html
     assert "<p>Previewed text.</p>" in html

@@ -235,5 +235,5 @@ def test_previews_of_drafts_have_no_feedback_form(
     AdvicePage.objects.filter(pk=shipped_content.pk).update(status=AdvicePage.Status.DRAFT)
     client.force_login(staff_user, backend="django.contrib.auth.backends.ModelBackend")  # type: ignore[arg-type]
     html = client.get(PAGE_URL).content.decode()
-    assert "Preview – not published." in html
+    assert "Preview: not published." in html
     assert "Was this page useful?" not in html

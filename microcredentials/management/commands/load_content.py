@@ -3,10 +3,12 @@
 from pathlib import Path
 from typing import Any
 
+import reversion
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from microcredentials.editing.revisions import load_comment, record_baseline
 from microcredentials.models import AdvicePage, Topic
 from microcredentials.pages.content_files import (
     ContentError,
@@ -33,6 +35,7 @@ class Command(BaseCommand):
         except ContentError as error:
             raise CommandError(str(error)) from error
         self.conflicts = self.kept = 0
+        self.content_dir = content_dir  # the revision comments name the files inside it
         with transaction.atomic():
             changes = [self._load_topic(topic) for topic in topics]
             changes += [self._load_page(page, force) for page in pages]
@@ -90,10 +93,15 @@ class Command(BaseCommand):
         return f"Updated page {data.path}."
 
     def _apply(self, page: AdvicePage, data: PageData) -> None:
+        if page.pk:
+            record_baseline(page.pk)  # a page loaded before loads were recorded keeps its old text as a revision
         for key, value in data.fields.items():
             setattr(page, key, value)
         page.loaded_source_hash = text_hash(page_to_text(page))
         if page.pk:
             # A new version, so an editor with the old text open gets a conflict instead of overwriting this load.
             page.version += 1
-        page.save()
+        with reversion.create_revision():  # the History page shows the load, and it can be compared and undone
+            reversion.set_comment(load_comment(data.path.relative_to(self.content_dir).as_posix()))
+            page.save()
+            reversion.add_to_revision(page)

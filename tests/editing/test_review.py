@@ -1,0 +1,119 @@
+"""With DJANGO_REQUIRE_REVIEW on, a change goes live only once a reviewer who did not make it approves it."""
+
+from collections.abc import Callable
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import User
+from django.test import Client, override_settings
+
+from microcredentials.models import AdvicePage, PageDraft
+from tests.editing.helpers import CONTENT_EDITORS, change_url, form_data, login, make_user
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("review_required")]
+NEW_BODY = "## Fees\n\nThe fee is $200 from 2027.\n"
+
+
+@pytest.fixture
+def review_required() -> object:
+    with override_settings(REQUIRE_REVIEW=True):
+        yield
+
+
+@pytest.fixture
+def live_page(make_page: Callable[..., AdvicePage]) -> AdvicePage:
+    return make_page(body="## Fees\n\nThe fee is $150.\n")
+
+
+@pytest.fixture
+def author(db: None) -> User:
+    return make_user("aroha", CONTENT_EDITORS, full_name="Aroha Ngata")
+
+
+@pytest.fixture
+def reviewer(db: None) -> User:
+    return make_user("mere", "Reviewers", full_name="Mere Parata")
+
+
+def submit(client: Client, page: AdvicePage) -> None:
+    response = client.post(change_url(page), form_data(page, body=NEW_BODY, _submit_review="Submit for review"))
+    assert response.status_code == 302
+
+
+def test_an_editor_cannot_publish_and_submits_for_review_instead(
+    client: Client, author: User, live_page: AdvicePage
+) -> None:
+    login(client, author)
+    refused = client.post(change_url(live_page), form_data(live_page, body=NEW_BODY, _publish="Publish"))
+    assert refused.status_code == 200
+    assert "Publishing needs a reviewer" in refused.content.decode()
+    submit(client, live_page)
+    draft = PageDraft.objects.get(page=live_page)
+    assert (draft.submitted_by, draft.body) == (author, NEW_BODY)
+    assert "$150" in Client().get(live_page.get_absolute_url()).content.decode()  # still the live version
+
+
+def test_a_reviewer_publishes_another_editor_s_change(author: User, reviewer: User, live_page: AdvicePage) -> None:
+    submit(login(Client(), author), live_page)
+    live_page.refresh_from_db()
+    approver = login(Client(), reviewer)
+    form = approver.get(change_url(live_page)).content.decode()
+    assert 'name="_send_back"' in form and "Submitted for review by Aroha Ngata" in form
+    response = approver.post(change_url(live_page), form_data(live_page, body=NEW_BODY, _publish="Publish"))
+    assert response.status_code == 302
+    assert "$200 from 2027" in Client().get(live_page.get_absolute_url()).content.decode()
+    messages = [entry.get_change_message() for entry in LogEntry.objects.order_by("pk")]
+    assert messages[0] == "Submitted for review (changed Body)."
+    assert "Approved the change submitted by Aroha Ngata." in messages[-1]
+
+
+def test_nobody_approves_their_own_change(live_page: AdvicePage, reviewer: User) -> None:
+    client = login(Client(), reviewer)
+    submit(client, live_page)
+    live_page.refresh_from_db()
+    refused = client.post(change_url(live_page), form_data(live_page, body=NEW_BODY, _publish="Publish"))
+    assert refused.status_code == 200
+    assert "You made this change, so another reviewer must approve it." in refused.content.decode()
+    assert "$150" in Client().get(live_page.get_absolute_url()).content.decode()
+
+
+def test_a_reviewer_who_edits_the_text_needs_another_reviewer(
+    author: User, reviewer: User, live_page: AdvicePage
+) -> None:
+    submit(login(Client(), author), live_page)
+    live_page.refresh_from_db()
+    changed = form_data(live_page, body=NEW_BODY + "\nAnd more.\n", _publish="Publish")
+    refused = login(Client(), reviewer).post(change_url(live_page), changed)
+    assert "You changed the text under review" in refused.content.decode()
+
+
+def test_sending_back_needs_a_comment_and_the_author_sees_it(
+    author: User, reviewer: User, live_page: AdvicePage
+) -> None:
+    submit(login(Client(), author), live_page)
+    live_page.refresh_from_db()
+    approver = login(Client(), reviewer)
+    no_comment = approver.post(change_url(live_page), form_data(live_page, body=NEW_BODY, _send_back="Send back"))
+    assert "Say what the author should change" in no_comment.content.decode()
+    approver.post(
+        change_url(live_page),
+        form_data(live_page, body=NEW_BODY, _send_back="Send back", review_comment="Give the source of the fee."),
+    )
+    draft = PageDraft.objects.get(page=live_page)
+    assert (draft.submitted_at, draft.returned_by, draft.review_comment) == (
+        None,
+        reviewer,
+        "Give the source of the fee.",
+    )
+    seen_by_author = login(Client(), author).get(change_url(live_page)).content.decode()
+    assert "Sent back by Mere Parata" in seen_by_author and "Give the source of the fee." in seen_by_author
+    entry = LogEntry.objects.latest("pk")
+    assert entry.get_change_message() == "Sent back to Aroha Ngata for changes: Give the source of the fee."
+
+
+def test_plain_save_never_publishes_when_review_is_required(
+    client: Client, author: User, live_page: AdvicePage
+) -> None:
+    login(client, author).post(change_url(live_page), form_data(live_page, body=NEW_BODY))
+    assert "$150" in Client().get(live_page.get_absolute_url()).content.decode()
+    assert PageDraft.objects.get(page=live_page).body == NEW_BODY
