@@ -28,7 +28,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = "Careers advice"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "microcredentials.apps.StaffAdminConfig",  # django.contrib.admin with our staff site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -27,7 +27,3 @@ admin.site.register(SiteAlert, SiteAlertAdmin)
 admin.site.register(OpeningHours, OpeningHoursAdmin)
 admin.site.register(ContactDetails, ContactDetailsAdmin)
 admin.site.register(Redirect, RedirectAdmin)
-
-admin.site.site_header = "Careers advice: staff"
-admin.site.site_title = "Careers advice: staff"
-admin.site.index_title = "What would you like to do?"

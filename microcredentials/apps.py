@@ -1,7 +1,16 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+
+
+class StaffAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin, with our staff site (branding and the editors' dashboard) as admin.site."""
+
+    default = False  # named in INSTALLED_APPS; "microcredentials" alone still means the app below
+    default_site = "microcredentials.editing.dashboard.StaffAdminSite"
 
 
 class MicrocredentialsConfig(AppConfig):
+    default = True
     name = "microcredentials"
     verbose_name = "Careers advice"
 

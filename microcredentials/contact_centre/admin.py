@@ -16,7 +16,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 
 from microcredentials.contact_centre.alerts import AlertStatus, alert_wording, reader_status
-from microcredentials.lib.nztime import NZ_TIME, format_clock, format_date, format_moment, format_time
+from microcredentials.lib.nztime import NZ_TIME, format_clock, format_date, format_moment, format_when
 from microcredentials.models import ContactDetails, OpeningHours, SiteAlert
 
 NZ_ZONE = "New Zealand time (Pacific/Auckland)"
@@ -105,7 +105,7 @@ class SiteAlertForm(forms.ModelForm):
 def _nz_when(moment: datetime.datetime | None) -> str:
     if moment is None:
         return "–"
-    return f"{timezone.localtime(moment, NZ_TIME):%a %d %b %Y}, {format_time(moment)}"
+    return format_when(moment)
 
 
 class SiteAlertAdmin(admin.ModelAdmin):

@@ -354,11 +354,15 @@ class ActivityLogAdmin(admin.ModelAdmin):
     Object history shows one item's entries; this shows them all, including deleted pages and alerts.
     """
 
-    list_display = ["action_time", "user", "content_type", "object_repr", "action_flag", "change_message_text"]
+    list_display = ["when", "user", "content_type", "object_repr", "action_flag", "change_message_text"]
     list_filter = ["action_flag", "content_type", "user"]
     search_fields = ["object_repr", "change_message", "user__username"]
     date_hierarchy = "action_time"
     list_select_related = ["user", "content_type"]
+
+    @admin.display(description="When", ordering="action_time")
+    def when(self, entry: LogEntry) -> str:
+        return format_when(entry.action_time)
 
     @admin.display(description="What was done")
     def change_message_text(self, entry: LogEntry) -> str:

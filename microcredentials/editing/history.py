@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from reversion.models import Version
 
-from microcredentials.editing import revisions
+from microcredentials.editing import publishing, revisions
 from microcredentials.editing.locking import EditConflict
 from microcredentials.lib.nztime import format_when
 from microcredentials.models import AdvicePage
@@ -92,7 +92,7 @@ def restore_view(model_admin: "AdvicePageAdmin", request: HttpRequest, object_id
     context = _context(model_admin, request, page, f"Restore a revision of “{page}”")
     if request.method == "POST":
         try:
-            message = revisions.restore(page, version, request.user)
+            message = publishing.restore_revision(page, version, request.user)
         except EditConflict:
             messages.error(request, "Someone saved the page while you were restoring it. Check the history again.")
             return HttpResponseRedirect(context["history_url"])

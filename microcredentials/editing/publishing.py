@@ -10,11 +10,20 @@ import datetime
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
+from reversion.models import Version
 
 from microcredentials.editing.locking import EditConflict
-from microcredentials.editing.revisions import TEXT_FIELDS, User, save_with_revision
+from microcredentials.editing.revisions import (
+    TEXT_FIELDS,
+    User,
+    restore,
+    save_with_revision,
+    version_label,
+    version_values,
+)
 from microcredentials.lib.nztime import format_when
 from microcredentials.models import AdvicePage, PageChange, PageDraft
+from microcredentials.pages.rendering import render_body
 
 PUBLISHED_MESSAGE = "Published (with the “Publish now” action)."
 UNPUBLISHED_MESSAGE = "Unpublished, now a draft (with the “Unpublish” action)."
@@ -84,6 +93,22 @@ def publish_draft(page: AdvicePage, draft: PageDraft, user: User | None, message
         if draft.change_note:
             PageChange.objects.create(page=page, changed_on=page.updated_on, note=draft.change_note)
         draft.delete()
+    return message
+
+
+def restore_revision(page: AdvicePage, version: Version, user: User) -> str:
+    """Put back a revision's title, summary and body. A live page gets them as its draft, so readers see no
+    change until someone publishes it; a page not live yet is its own working copy. Returns the message."""
+    if not page.is_live():
+        return restore(page, version, user)
+    values = version_values(version)
+    text = {name: values[name] for name in TEXT_FIELDS}
+    render_body(text["body"])  # a revision saved before today's limits is refused now, not when it is published
+    save_draft(page, text, "", user, page.version)
+    message = (
+        f"Restored the title, summary and body from the {version_label(version)} as a draft. "
+        "Readers see the live page until the draft is published."
+    )
     return message
 
 

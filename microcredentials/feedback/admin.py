@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from microcredentials.feedback.answers import counts_per_page, write_csv
+from microcredentials.lib.nztime import format_when
 from microcredentials.models import PageFeedback
 
 
 class PageFeedbackAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "page", "useful_answer", "comment_start"]
+    list_display = ["received", "page", "useful_answer", "comment_start"]
     list_filter = ["useful", "page__topic", "page"]
     list_select_related = ["page"]
     search_fields = ["comment", "page__title"]
@@ -27,6 +28,10 @@ class PageFeedbackAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: PageFeedback | None = None) -> bool:
         return False  # readers' words are kept as they sent them
+
+    @admin.display(description="Received", ordering="created_at")
+    def received(self, obj: PageFeedback) -> str:
+        return format_when(obj.created_at)
 
     @admin.display(description="Useful?", boolean=True, ordering="useful")
     def useful_answer(self, obj: PageFeedback) -> bool:

@@ -1,6 +1,7 @@
 """A live page stays up while its next version is drafted, published or scheduled."""
 
 import datetime
+import re
 from collections.abc import Callable
 
 import pytest
@@ -96,3 +97,36 @@ def test_the_admin_is_branded_for_staff(client: Client, editor: User) -> None:
     html = login(client, editor).get("/admin/").content.decode()
     assert "Careers advice: staff" in html
     assert "Django administration" not in html
+
+
+def test_the_dashboard_lists_my_drafts_scheduled_pages_and_reviews_due(
+    client: Client, editor: User, live_page: AdvicePage
+) -> None:
+    live_page.review_by = datetime.date(2026, 12, 10)
+    live_page.save()
+    with time_machine.travel(NOW, tick=False):
+        login(client, editor)
+        live_page.refresh_from_db()
+        schedule = {"schedule_at_0": "2026-12-06", "schedule_at_1": "09:00", "_schedule": "Schedule"}
+        client.post(change_url(live_page), form_data(live_page, body=NEXT_BODY, **schedule))
+        html = client.get("/admin/").content.decode()
+    dashboard = html[html.index('id="dashboard-heading"') :]
+    assert "My drafts" in dashboard and f">{live_page.title}</a>" in dashboard
+    assert "a draft goes live 6 Dec 2026, 9.00am" in dashboard
+    assert "review by 10 Dec 2026" in dashboard
+
+
+def test_staff_who_do_not_edit_pages_see_no_dashboard(client: Client) -> None:
+    html = login(client, make_user("contact", "Contact centre")).get("/admin/").content.decode()
+    assert "dashboard-heading" not in html
+    assert "Site alerts" in html
+
+
+def test_admin_lists_write_dates_the_new_zealand_way(client: Client, editor: User, live_page: AdvicePage) -> None:
+    from django.contrib.auth.models import Permission
+
+    editor.user_permissions.add(Permission.objects.get(codename="view_logentry"))
+    with time_machine.travel(NOW, tick=False):
+        login(client, editor).post(change_url(live_page), form_data(live_page, body=NEXT_BODY, _save_draft="1"))
+        html = client.get("/admin/admin/logentry/").content.decode()
+    assert re.search(r'class="field-when">(<a [^>]*>)?5 Dec 2026, 4.00pm<', html)
