@@ -16,6 +16,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 
 from microcredentials.contact_centre.alerts import AlertStatus, alert_wording, reader_status
+from microcredentials.lib.forms import label_date_and_time_parts
 from microcredentials.lib.nztime import NZ_TIME, format_clock, format_date, format_moment, format_when
 from microcredentials.models import ContactDetails, OpeningHours, SiteAlert
 
@@ -92,6 +93,10 @@ class SiteAlertForm(forms.ModelForm):
             **{name: {"null_characters_not_allowed": NULL_CHARACTER} for name in TEXT_FIELDS},
             "show_from": {"required": "Enter when to start showing the notice."},
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        label_date_and_time_parts(self)
 
     def full_clean(self) -> None:
         super().full_clean()

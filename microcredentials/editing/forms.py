@@ -13,6 +13,7 @@ from markdownx.widgets import AdminMarkdownxWidget
 
 from microcredentials.editing import review, revisions
 from microcredentials.editing.revisions import FieldDiff, user_name
+from microcredentials.lib.forms import label_date_and_time_parts
 from microcredentials.lib.nztime import format_when
 from microcredentials.models import AdvicePage, PageDraft
 from microcredentials.pages.rendering import MarkdownRefused, render_body
@@ -89,6 +90,7 @@ class AdvicePageForm(forms.ModelForm):
         if self.action == "_save" and settings.REQUIRE_REVIEW:
             self.action = "_save_draft"
         self.was_live = bool(self.instance.pk) and self.instance.is_live()
+        label_date_and_time_parts(self)
         self.draft = PageDraft.objects.filter(page=self.instance).first() if self.instance.pk else None
         if self.instance.pk:
             self.fields["page_version"].initial = self.instance.version
