@@ -62,6 +62,7 @@ NOT_RECORDED = "Not recorded"
 
 WORD_OR_SPACE = re.compile(r"\s+|\S+")
 CONTEXT_LINES = 2  # unchanged lines shown either side of a change; longer unchanged stretches are shortened
+EXACT_DIFF_LIMIT = 1_000_000  # tokens before × tokens after, beyond which difflib's quicker heuristic is used
 
 
 @dataclass(frozen=True)
@@ -230,17 +231,39 @@ def word_diff(before: str, after: str) -> tuple[SafeString, SafeString]:
 
 
 def _chunks(old: list[str], new: list[str]) -> list[tuple[bool, int, int, int, int]]:
-    """difflib's opcodes as (changed, i1, i2, j1, j2), with the spaces between two changes made part of
-    one change, so "the cat sat" replaced by "a dog ran" reads as one change rather than three."""
-    opcodes = difflib.SequenceMatcher(None, old, new).get_opcodes()
+    """The two token lists as alternating unchanged and changed stretches: (changed, i1, i2, j1, j2), like
+    difflib's opcodes. Spaces between two changes are part of one change, so "the cat sat" replaced by
+    "a dog ran" reads as one change rather than three."""
     chunks: list[tuple[bool, int, int, int, int]] = []
+    opcodes = _opcodes(old, new)
     for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
         changed = tag != "equal" or (0 < index < len(opcodes) - 1 and "".join(old[i1:i2]).isspace())
-        if changed and chunks and chunks[-1][0]:
-            chunks[-1] = (True, chunks[-1][1], i2, chunks[-1][3], j2)
+        if chunks and chunks[-1][0] == changed:
+            chunks[-1] = (changed, chunks[-1][1], i2, chunks[-1][3], j2)
         else:
             chunks.append((changed, i1, i2, j1, j2))
     return chunks
+
+
+def _opcodes(old: list[str], new: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """difflib's opcodes, after setting aside the tokens both lists start and end with. That is quick, and
+    keeps a small edit in a long text small; difflib's heuristic for long lists (its "autojunk", which ignores
+    the commonest tokens) is used only when what is left is long, so a short diff is exact but a long one quick."""
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    middle_old, middle_new = old[start : len(old) - end], new[start : len(new) - end]
+    matcher = difflib.SequenceMatcher(
+        None, middle_old, middle_new, autojunk=len(middle_old) * len(middle_new) > EXACT_DIFF_LIMIT
+    )
+    opcodes = [("equal", 0, start, 0, start)] if start else []
+    opcodes += [(tag, i1 + start, i2 + start, j1 + start, j2 + start) for tag, i1, i2, j1, j2 in matcher.get_opcodes()]
+    if end:
+        opcodes.append(("equal", len(old) - end, len(old), len(new) - end, len(new)))
+    return opcodes
 
 
 def _shorten(text: str, first: bool, last: bool) -> SafeString:

@@ -91,8 +91,8 @@ def test_second_of_two_saves_from_the_same_version_is_refused_and_keeps_its_text
     # ... with a diff of what Aroha changed; the form still carries the version Ben opened, and records that he
     # has now seen version 2.
     assert "What changed after you opened this page" in html
-    assert '<table class="diff"' in html
-    assert "$150 from July" in text_of(html)
+    assert '<div class="word-diff">' in html and '<table class="diff"' not in html
+    assert "<del>$100.</del>" in html and "<ins>$150 from July.</ins>" in html
     assert hidden_version(html) == 1
     assert seen_version(html) == 2
     cv_page.refresh_from_db()

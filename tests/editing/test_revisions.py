@@ -1,6 +1,7 @@
 """Revisions: recorded on every save, listed, compared and restored; major and minor changes."""
 
 import datetime
+import io
 import re
 from collections.abc import Callable
 
@@ -8,10 +9,12 @@ import pytest
 import time_machine
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.test import Client
 from reversion.models import Version
 
-from microcredentials.models import AdvicePage, PageChange
+from microcredentials.editing.revisions import version_label
+from microcredentials.models import AdvicePage, PageChange, PageDraft
 from tests.editing.helpers import ADMIN_PAGES, CONTENT_EDITORS, change_url, form_data, login, make_user
 
 NZ = datetime.timezone(datetime.timedelta(hours=13))  # New Zealand daylight time
@@ -108,13 +111,77 @@ def test_compare_shows_an_escaped_diff_between_two_revisions(client: Client, cv_
     html = response.content.decode()
 
     assert response.status_code == 200
-    assert '<table class="diff"' in html
+    assert '<div class="word-diff">' in html and '<table class="diff"' not in html
+    assert "<ins>Keep it to two pages.</ins>" in html
+    assert "<del>Use &lt;script&gt;alert(" in html
     assert (
         "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html or "&lt;script&gt;alert('x')&lt;/script&gt;" in html
     )
     assert "<script>alert" not in html
     assert "Keep it to two pages." in text_of(html)
     assert "Revision of" in html and "by Mere Parata" in html
+
+
+def history_of(client: Client, page: AdvicePage) -> str:
+    return client.get(f"{ADMIN_PAGES}{page.pk}/history/").content.decode()
+
+
+def compare_with_now(client: Client, page: AdvicePage, version: Version) -> str:
+    return client.get(
+        f"{ADMIN_PAGES}{page.pk}/history/compare/", {"from": version.pk, "to": "current"}
+    ).content.decode()
+
+
+def loaded_page() -> AdvicePage:
+    call_command("load_content", stdout=io.StringIO())
+    return AdvicePage.objects.get(slug="micro-credentials")
+
+
+@pytest.mark.django_db
+def test_the_baseline_of_a_page_made_outside_the_admin_says_so(
+    client: Client, cv_page: AdvicePage, editor: User
+) -> None:
+    login(client, editor)
+    save(client, cv_page, title="A new title")
+    baseline = versions(cv_page)[-1]
+
+    assert version_label(baseline).endswith(", before its first edit in the admin")
+    html = compare_with_now(client, cv_page, baseline)
+    assert ", before its first edit in the admin</strong>" in html
+    assert "no one recorded" not in html
+    assert "<td>Not recorded</td>" in history_of(client, cv_page)  # who made that page is not known
+
+
+@pytest.mark.django_db
+def test_the_history_of_a_loaded_page_credits_load_content(client: Client, editor: User) -> None:
+    page = loaded_page()
+    login(client, editor)
+    save(client, page, title="Micro-credentials explained")
+    _edit, loaded = versions(page)
+
+    html = history_of(client, page)
+    assert "<td>Loaded from content/pages/plan-your-career/micro-credentials.md by load_content</td>" in html
+    assert "<td>load_content</td>" in html and "<td>Mere Parata</td>" in html
+    assert "Not recorded" not in html and "no one recorded" not in html
+    compared = compare_with_now(client, page, loaded)
+    assert re.search(r"<strong>Revision of [^<]+ by load_content</strong>", compared)
+    assert "no one recorded" not in compared
+
+
+@pytest.mark.django_db
+def test_the_baseline_of_a_page_loaded_before_loads_were_recorded_says_so(client: Client, editor: User) -> None:
+    page = loaded_page()
+    Version.objects.get_for_object(page).delete()  # as load_content left pages before it recorded revisions
+    login(client, editor)
+    save(client, page, title="Micro-credentials explained")
+    _edit, baseline = versions(page)
+
+    assert baseline.revision.comment == "The page as loaded from content/, before its first recorded change."
+    assert version_label(baseline).endswith(", as loaded from content/")
+    html = history_of(client, page)
+    assert "<td>load_content</td>" in html and "Not recorded" not in html
+    compared = compare_with_now(client, page, baseline)
+    assert ", as loaded from content/</strong>" in compared and "no one recorded" not in compared
 
 
 @pytest.mark.django_db
@@ -135,7 +202,7 @@ def test_compare_with_the_page_now_and_bad_choices(client: Client, cv_page: Advi
 
 
 @pytest.mark.django_db
-def test_restoring_a_revision_creates_a_new_one_and_is_logged(
+def test_restoring_a_revision_of_a_live_page_makes_a_draft_and_is_logged(
     client: Client, cv_page: AdvicePage, editor: User
 ) -> None:
     login(client, editor)
@@ -154,16 +221,26 @@ def test_restoring_a_revision_creates_a_new_one_and_is_logged(
 
     assert response.status_code == 302
     cv_page.refresh_from_db()
-    assert (cv_page.title, cv_page.body) == ("Write a CV", "## Start here\n\nKeep it short.\n")
-    assert cv_page.body_html == '<h2 id="start-here">Start here</h2>\n<p>Keep it short.</p>'
+    # Readers still see the live page: the restored text waits in the draft until someone publishes it.
+    assert (cv_page.title, cv_page.body) == ("Oops", "## Start here\n\nA bad edit.\n")
+    assert "A bad edit." in Client().get(cv_page.get_absolute_url()).content.decode()
+    draft = PageDraft.objects.get(page=cv_page)
+    assert (draft.title, draft.body, draft.saved_by) == ("Write a CV", "## Start here\n\nKeep it short.\n", editor)
     assert cv_page.version == 3
     newest = versions(cv_page)[0]
-    assert len(versions(cv_page)) == 3
     assert newest.revision.user == editor
-    assert newest.revision.comment.startswith("Restored the title, summary and body from the revision of ")
     entry = LogEntry.objects.filter(object_id=str(cv_page.pk)).latest("action_time")
     assert entry.user == editor
     assert entry.get_change_message().startswith("Restored the title, summary and body")
+    assert entry.get_change_message().endswith("Readers see the live page until the draft is published.")
+
+    cv_page.refresh_from_db()
+    client.post(change_url(cv_page), form_data(cv_page, title="Write a CV", body=draft.body, _publish="Publish"))
+    cv_page.refresh_from_db()
+    assert (cv_page.title, cv_page.body_html) == (
+        "Write a CV",
+        '<h2 id="start-here">Start here</h2>\n<p>Keep it short.</p>',
+    )
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from reversion.models import Revision, Version
 
 from microcredentials.models import AdvicePage, Topic
 
@@ -89,6 +90,58 @@ def test_a_scheduled_page_in_another_utc_offset_loads_once(content: Path) -> Non
     page = AdvicePage.objects.get(slug="micro-credentials")
     assert page.publish_at is not None and page.publish_at.isoformat() == "2029-12-31T20:00:00+00:00"
     assert load(content)[0].startswith("Nothing to change")
+
+
+LOAD_COMMENT = "Loaded from content/pages/plan-your-career/micro-credentials.md by load_content"
+
+
+def page_versions() -> list[Version]:
+    return list(Version.objects.get_for_object(AdvicePage.objects.get(slug="micro-credentials")))
+
+
+def test_a_load_that_adds_or_updates_a_page_records_a_revision_naming_its_file(content: Path) -> None:
+    load(content)
+    (added,) = page_versions()
+    assert (added.revision.comment, added.revision.user) == (LOAD_COMMENT, None)
+    assert added.field_dict["body"] == AdvicePage.objects.get(slug="micro-credentials").body
+    revisions = Revision.objects.count()
+    assert revisions == AdvicePage.objects.count()  # one for each page added
+
+    assert load(content)[0].startswith("Nothing to change")
+    assert Revision.objects.count() == revisions  # a second run records nothing
+
+    edit(content / PAGE, "Prices vary from course to course.", "Prices differ between courses.")
+    load(content)
+    updated, first = page_versions()
+    assert first == added
+    assert updated.revision.comment == LOAD_COMMENT
+    assert "Prices differ between courses." in updated.field_dict["body"]
+    assert updated.field_dict["version"] == 2
+    assert Revision.objects.count() == revisions + 1
+
+
+def test_a_page_left_alone_gets_no_revision(content: Path) -> None:
+    load(content)
+    page = AdvicePage.objects.get(slug="micro-credentials")
+    page.summary = "An editor's better summary."
+    page.save()
+    revisions = Revision.objects.count()
+    assert "Kept 1 page(s)" in load(content)[0]
+    edit(content / PAGE, "Prices vary from course to course.", "Prices differ between courses.")
+    assert "Conflict" in load(content)[1]
+    assert Revision.objects.count() == revisions
+
+
+def test_a_page_loaded_before_loads_were_recorded_keeps_its_old_text_as_a_revision(content: Path) -> None:
+    load(content)
+    Version.objects.all().delete()
+    edit(content / PAGE, "Prices vary from course to course.", "Prices differ between courses.")
+    out, err = load(content)
+    assert (out, err) == (f"Updated page {content / PAGE}.\n", "")
+    updated, baseline = page_versions()
+    assert baseline.revision.comment == "The page as loaded from content/, before its first recorded change."
+    assert "Prices vary from course to course." in baseline.field_dict["body"]
+    assert updated.revision.comment == LOAD_COMMENT
 
 
 BAD_FILES = [
