@@ -30,6 +30,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_etags
 from django.utils.module_loading import import_string
 
+from careers_site.pagecache.encoding import accepted_encoding, compress, holds_no_secret, is_compressible, set_body
 from careers_site.pagecache.generation import (
     content_generation,
     generation_get,
@@ -182,7 +183,7 @@ def _response_from(entry: CachedPage, keep_filled: bool) -> HttpResponse:
 
 def _mark_public(response: HttpResponseBase, entry: CachedPage, keep_filled: bool) -> None:
     response["Cache-Control"] = PUBLIC_CACHE_CONTROL
-    patch_vary_headers(response, ["Cookie"])
+    patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
     response["Last-Modified"] = entry.last_modified
     response.etag_basis = entry.etag_basis  # type: ignore[attr-defined]
     # Pages cached per query are too many and too varied to keep filled in this process.
@@ -208,45 +209,67 @@ class PerRequestFragmentsMiddleware:
 
     def _fill(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         if getattr(response, "streaming", False) or not response.get("Content-Type", "").startswith("text/html"):
-            return response
+            return _compressed_if_safe(request, response)
         body: bytes = response.content  # type: ignore[attr-defined]
         fills = tuple((hole, fill(request) if hole in body else "") for hole, fill in self.fragments)
         basis = getattr(response, "etag_basis", None)
         if not basis:  # not a public page: rendered for this request only
-            response.content = _fill_page(body, "", fills)[0]  # type: ignore[attr-defined]
-            return response
-        if getattr(response, "keep_filled", False):
-            body, etag = _filled_page(body, basis, fills)
-        else:
-            body, etag = _fill_page(body, basis, fills)
+            response.content = _fill(body, fills)  # type: ignore[attr-defined]
+            return _compressed_if_safe(request, response)
+        encoding = accepted_encoding(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+        memo = _filled_pages if getattr(response, "keep_filled", False) else _filled_searches
+        body, etag = _filled_page(memo, body, basis, fills, encoding)
         if request.method in ("GET", "HEAD"):
             if etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
                 return _not_modified(response, etag)
             response["ETag"] = etag
-        response.content = body  # type: ignore[attr-defined]
+        set_body(response, body, encoding)
         return response
 
 
 Fills = tuple[tuple[bytes, str], ...]
+Filled = tuple[bytes, str]
 
 
-def _fill_page(body: bytes, basis: str, fills: Fills) -> tuple[bytes, str]:
+def _fill(body: bytes, fills: Fills) -> bytes:
     for hole, html in fills:
         body = body.replace(hole, html.encode())
-    etag = '"' + hashlib.sha256("|".join([basis, *(html for _, html in fills)]).encode()).hexdigest()[:32] + '"'
-    return body, etag
+    return body
 
 
-# Public pages as filled, with their ETags, by (the body's hash, the fills): the same for request after request,
-# where filling the holes and hashing again cost about a tenth of a cached page.
-_filled_pages: LRUCache[tuple[str, Fills], tuple[bytes, str]] = LRUCache(maxsize=64)
+def _fill_page(body: bytes, basis: str, fills: Fills, encoding: str | None) -> Filled:
+    """The page as sent (filled, then compressed), and its ETag: one per body and per encoding."""
+    digest = hashlib.sha256("|".join([basis, *(html for _, html in fills)]).encode()).hexdigest()[:32]
+    filled = _fill(body, fills)
+    if encoding is None:
+        return filled, f'"{digest}"'
+    return compress(filled, encoding), f'"{digest}-{encoding}"'
 
 
-def _filled_page(body: bytes, basis: str, fills: Fills) -> tuple[bytes, str]:
-    filled = _filled_pages.get((basis, fills))
+# Public pages as sent, with their ETags, by (the body's hash, the fills, the encoding): the same for request
+# after request, so filling, hashing and compressing happen once per process, not per request. Pages cached per
+# query (searches) keep their own, so a flood of made-up queries cannot push the pages out.
+_filled_pages: LRUCache[tuple[str, Fills, str | None], Filled] = LRUCache(maxsize=128)
+_filled_searches: LRUCache[tuple[str, Fills, str | None], Filled] = LRUCache(maxsize=64)
+
+
+def _filled_page(
+    memo: LRUCache[tuple[str, Fills, str | None], Filled], body: bytes, basis: str, fills: Fills, encoding: str | None
+) -> Filled:
+    filled = memo.get((basis, fills, encoding))
     if filled is None:
-        filled = _filled_pages[(basis, fills)] = _fill_page(body, basis, fills)
+        filled = memo[(basis, fills, encoding)] = _fill_page(body, basis, fills, encoding)
     return filled
+
+
+def _compressed_if_safe(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+    encoding = accepted_encoding(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    if encoding and is_compressible(response) and holds_no_secret(request, response):
+        body = compress(response.content, encoding)  # type: ignore[attr-defined]
+        if response.has_header("ETag"):  # a different body needs a different validator
+            response["ETag"] = response["ETag"].rstrip('"') + f'-{encoding}"'
+        set_body(response, body, encoding)
+    return response
 
 
 def _not_modified(response: HttpResponseBase, etag: str) -> HttpResponseNotModified:
