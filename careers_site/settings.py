@@ -106,7 +106,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 REDIS_URL = env_str("REDIS_URL")
 CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Answers as an empty cache while Redis is down (careers_site/redis_cache.py); short timeouts, so a Redis
+    # that hangs rather than refuses costs a request at most half a second before the breaker opens.
+    CACHES = {
+        "default": {
+            "BACKEND": "careers_site.redis_cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Search results pages, cached per query in each process (their keys carry the shared content generation).

@@ -1,7 +1,9 @@
 """Health checks for the container and the load balancer.
 
 /healthz (liveness) says the process answers and touches nothing else;
-/readyz (readiness) also checks that the database answers.
+/readyz (readiness) also checks that the database answers, and reports the cache: while Redis is down it
+still answers 200 (the site serves every page uncached, straight from the database, so the load balancer
+should keep sending readers) with "cache": "degraded" in its body, for monitoring to alert on.
 
 Probes come from inside the container (127.0.0.1) or from a load balancer,
 over plain HTTP and with a Host header that is not the public host name. So
@@ -13,6 +15,7 @@ plain view costs: the benchmark's floor. It answers nothing else.
 
 from collections.abc import Callable
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -36,7 +39,13 @@ def readyz(request: HttpRequest) -> HttpResponse:
             cursor.execute("SELECT 1")
     except DatabaseError:
         return JsonResponse({"database": "unavailable"}, status=503, headers={"Retry-After": "10"})
-    return JsonResponse({"database": "ok"})
+    return JsonResponse({"database": "ok", "cache": _cache_state()})
+
+
+def _cache_state() -> str:
+    """ "ok", or "degraded" when the shared cache (Redis) cannot be reached; a local-memory cache is always ok."""
+    is_reachable = getattr(cache, "is_reachable", None)
+    return "degraded" if is_reachable is not None and not is_reachable() else "ok"
 
 
 HEALTH_VIEWS: dict[str, Callable[[HttpRequest], HttpResponse]] = {"/healthz": healthz, "/readyz": readyz}

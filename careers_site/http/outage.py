@@ -34,7 +34,8 @@ class OutageReport:
     apps.py): during an outage none can be opened.
     """
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, service: str = "Database", clock: Callable[[], float] = time.monotonic) -> None:
+        self._service = service
         self._clock = clock
         self._lock = threading.Lock()
         self._last_report: float | None = None  # by the clock; None while no outage is open
@@ -47,14 +48,21 @@ class OutageReport:
             if self._last_report is not None and now - self._last_report < REPORT_EVERY_SECONDS:
                 return
             count, self._unreported, self._last_report = self._unreported, 0, now
-        logger.error("Database unavailable: %d failure(s) since the last report; latest: %s (%s)", count, what, error)
+        logger.error(
+            "%s unavailable: %d failure(s) since the last report; latest: %s (%s)", self._service, count, what, error
+        )
+
+    @property
+    def is_open(self) -> bool:
+        """Whether an outage has been reported and not yet seen to end."""
+        return self._last_report is not None
 
     def reconnected(self) -> None:
         with self._lock:
             if self._last_report is None:
                 return  # no outage open: an ordinary new connection
             count, self._unreported, self._last_report = self._unreported, 0, None
-        logger.warning("Database available again: %d more failure(s) since the last report", count)
+        logger.warning("%s available again: %d more failure(s) since the last report", self._service, count)
 
 
 report = OutageReport()

@@ -63,7 +63,7 @@ def test_healthz_answers_ok_while_the_database_is_down(client: Client, unreachab
 def test_readyz_answers_ok_when_the_database_answers(client: Client) -> None:
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert json.loads(response.content) == {"database": "ok"}
+    assert json.loads(response.content) == {"database": "ok", "cache": "ok"}
     assert "no-store" in response["Cache-Control"]
 
 
