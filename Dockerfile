@@ -20,9 +20,11 @@ RUN python -m venv "$VIRTUAL_ENV"
 
 WORKDIR /app
 
-# Dependencies first, from pyproject.toml alone, so a code change does not reinstall them.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > requirements.txt && pip install -r requirements.txt && rm requirements.txt
+# Current pip and setuptools, then the exact, hash-checked versions in the lock file (make lock writes it
+# from pyproject.toml), before the code, so a code change does not reinstall them.
+RUN pip install --upgrade pip setuptools
+COPY requirements.lock ./
+RUN pip install --require-hashes --no-deps -r requirements.lock
 
 COPY . .
 

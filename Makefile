@@ -7,15 +7,26 @@ TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key DJANGO_SECURE_SSL_REDIRECT=0 
 PYTEST_ARGS ?=
 PORT ?= 8000
 
-.PHONY: install run test lint lint-js typecheck migrations-check pytest test-browser bench load outage clean
+.PHONY: install lock audit run test lint lint-js typecheck migrations-check pytest test-browser bench load outage clean
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# The exact, hash-checked versions in requirements-dev.lock, then the project itself (its code, no dependencies).
+$(VENV)/.installed: pyproject.toml requirements-dev.lock
 	python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --upgrade pip setuptools
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements-dev.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
+
+# After changing dependencies in pyproject.toml: write both lock files again (pip-tools, hashes included).
+lock: install
+	$(PY) -m piptools compile --quiet --generate-hashes --strip-extras --allow-unsafe -o requirements.lock pyproject.toml
+	$(PY) -m piptools compile --quiet --generate-hashes --strip-extras --allow-unsafe --extra dev -o requirements-dev.lock pyproject.toml
+
+# Known vulnerabilities in the locked versions (pip-audit); says plainly when its data cannot be reached.
+audit: install
+	$(PY) scripts/audit_lock.py requirements.lock
 
 run: install
 	$(DEV_ENV) $(PY) manage.py migrate --no-input

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run the Dockerfile's steps without Docker, to prove they work: build a fresh
-# virtual environment from pyproject.toml, copy the app (minus .dockerignore),
+# virtual environment from requirements.lock, copy the app (minus .dockerignore),
 # collect static files, start gunicorn with gunicorn.conf.py, and run the
 # image's HEALTHCHECK command against it. Everything happens in a temporary
 # folder that is removed at the end; the server is stopped by its PID.
@@ -67,11 +67,14 @@ echo "== RUN python -m venv"
 python -m venv "$VIRTUAL_ENV"
 hash -r  # each RUN is a new shell in Docker: forget where "python" was found before the venv existed
 
-echo "== WORKDIR, COPY pyproject.toml, RUN pip install (dependencies from pyproject.toml)"
+echo "== RUN pip install --upgrade pip setuptools"
+pip install --upgrade pip setuptools
+
+echo "== WORKDIR, COPY requirements.lock, RUN pip install (the lock file's hash-checked versions)"
 mkdir "$WORK/app"
 cd "$WORK/app"
-cp "$SOURCE/pyproject.toml" ./
-python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > requirements.txt && pip install -r requirements.txt && rm requirements.txt
+cp "$SOURCE/requirements.lock" ./
+pip install --require-hashes --no-deps -r requirements.lock
 
 echo "== COPY . . (without what .dockerignore lists)"
 grep -v -e '^#' -e '^[[:space:]]*$' "$SOURCE/.dockerignore" > "$WORK/excludes"
