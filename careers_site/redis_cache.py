@@ -116,6 +116,6 @@ class ResilientRedisCache(RedisCache):
     def is_reachable(self) -> bool:
         """For /readyz: one quick PING, past the breaker."""
         try:
-            return bool(self._cache.get_client(write=False).ping())
+            return bool(self._cache.get_client(write=False).ping())  # type: ignore[attr-defined]
         except REDIS_DOWN:
             return False

@@ -33,7 +33,7 @@ def test_the_benchmark_reports_every_row_with_no_errors() -> None:
             pytest.fail("wrk is needed in CI (apt-get install wrk)")
         pytest.skip("wrk is not installed")
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}  # a fresh SQLite file
-    env.update(BENCH_SECONDS="1", BENCH_CONNECTIONS="4")
+    env.update(BENCH_SECONDS="2", BENCH_CONNECTIONS="4,8", BENCH_RUNS="1")
     done = subprocess.run(
         [PYTHON, "-m", "bench.run"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=240, check=False
     )
@@ -44,4 +44,7 @@ def test_the_benchmark_reports_every_row_with_no_errors() -> None:
         assert row, f"no row for {name}:\n{done.stdout}"
         assert float(row.group(1)) > 0 and row.group(2) == "0", row.group(0)
     assert "queries per advice page request: 2 uncached, 0 cached" in done.stdout
+    assert re.search(r"gunicorn as shipped \(\d+ workers\)", done.stdout)
+    for connections in (4, 8):  # the targets, at each connection count
+        assert re.search(rf"^\s+1\s+{connections}\s+\d+\s+\d+\s+[\d.]+\s+[\d.]+\s+0  (met|MISSED)$", done.stdout, re.M)
     assert re.search(r"advice page weight, gzip \(HTML \+ CSS \+ JS\): [\d.]+ KB \(budget 15 KB\)", done.stdout)
