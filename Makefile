@@ -7,7 +7,7 @@ TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key DJANGO_SECURE_SSL_REDIRECT=0 
 PYTEST_ARGS ?=
 PORT ?= 8000
 
-.PHONY: install lock audit run test lint lint-js typecheck migrations-check pytest test-browser bench bench-proxy load outage clean
+.PHONY: install lock audit run test lint lint-js typecheck migrations-check pytest test-browser bench bench-proxy soak load outage clean
 
 install: $(VENV)/.installed
 
@@ -61,6 +61,10 @@ test-browser: install
 
 bench: install
 	$(PY) -m bench.run
+
+# Mixed reader load at 256 connections for SOAK_SECONDS (600): 0 errors and under 10% worker memory growth.
+soak: install
+	$(PY) -m bench.soak
 
 # nginx (deploy/nginx.conf) in front of gunicorn as shipped, against nginx serving a same-size static file.
 bench-proxy: install

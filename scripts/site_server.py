@@ -106,7 +106,14 @@ def gunicorn(
     Output goes to `log` when given (the caller reads it afterwards), else to this process's output.
     """
     port = free_port()
-    command = [PYTHON, "-m", "gunicorn", "careers_site.wsgi", *args]
+    # The `gunicorn` script, as the Dockerfile's CMD runs it: a USR2 upgrade re-runs the same command line, and
+    # `python -m gunicorn` would come back as gunicorn/__main__.py, whose folder hides the standard `http` module.
+    script = Path(PYTHON).with_name("gunicorn")
+    command = (
+        [str(script), "careers_site.wsgi", *args]
+        if script.exists()
+        else [PYTHON, "-m", "gunicorn", "careers_site.wsgi", *args]
+    )
     # After `args`: command-line options override the config file's bind and worker count.
     command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
     output = log.open("ab") if log else None
