@@ -25,7 +25,11 @@ ACTIONS = ("_save_draft", "_publish", "_schedule", "_submit_review", "_send_back
 # markdownx's editor keeps Ctrl+] and Ctrl+[ (Cmd on a Mac) for indenting; Tab is left to move between fields.
 BODY_HELP = (
     "Markdown. Start sections with ## headings. Tab and Shift+Tab move out of the box, as in other fields. "
-    "To indent a line, press Ctrl+] (Ctrl+[ takes the indent away); on a Mac, Cmd+] and Cmd+[."
+    "To indent a line, press Ctrl+] (Ctrl+[ takes the indent away); on a Mac, Cmd+] and Cmd+[. "
+    f"To add an image (JPEG, PNG or WebP, up to {settings.MARKDOWNX_UPLOAD_MAX_SIZE // (1024 * 1024)} MB), press "
+    "Insert image below the box, or drag the image file into the box. Every image needs alt text that says what "
+    "it shows, unless it is only decorative: Insert image asks for it; for a dragged image, write it between the "
+    "square brackets, as in ![A trainee fitting a kitchen bench](…)."
 )
 
 

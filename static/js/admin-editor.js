@@ -2,7 +2,9 @@
 // 1. Keeps the title, summary and body in this browser (localStorage, one entry per page) while the
 //    editor types, and offers them back on the next visit, e.g. after a session times out.
 //    A kept copy is forgotten after a successful save, or when the form already holds the same text.
-// 2. Shows the reason when the editor refuses an uploaded image.
+// 2. Adds an "Insert image" button: a dialog that uploads an image with its alt text (or marks it decorative)
+//    and puts it in the Body on a line of its own. Dropped and pasted images are uploaded here too, and every
+//    refusal is shown in words next to the editor (or in the dialog), the 413 of a too-big file included.
 // 3. Lets Tab and Shift+Tab leave the Markdown editor (markdownx would type a tab instead: a keyboard trap).
 // 4. Names the live preview, so screen reader users can find it.
 // Loaded with `defer`: it runs once the page is parsed, after markdownx's own (blocking) script.
@@ -11,7 +13,6 @@
 
   const FIELDS = ["title", "summary", "body"];
   const PENDING = "careers-draft:pending";
-  const FAILED_UPLOAD_MARKER = "Invalid response"; // what markdownx inserts into the text on a failed upload
 
   function getStore(kind) {
     try {
@@ -135,48 +136,290 @@
     });
   }
 
-  function uploadErrorMessage(detail) {
-    let response = detail?.[0];
-    if (typeof response === "string") {
+  // --- Images: the "Insert image" dialog, and files dropped or pasted into the Body ------------------------
+  // markdownx uploads dropped and pasted files itself, but parses every answer as JSON: a refusal the server
+  // sends as a page (the 413 for a request over the site's size limit) ended in "Unexpected token '<'" and
+  // no message. So this script takes those files over, and every image goes through uploadImage below.
+  const MAX_IMAGE_MB = 5; // settings.MARKDOWNX_UPLOAD_MAX_SIZE (uploads.py says the same); the server checks again
+  const MAX_IMAGE_BYTES = MAX_IMAGE_MB * 1024 * 1024;
+  const IMAGE_TYPES = "image/jpeg,image/png,image/webp";
+  const TOO_BIG = `The image is too big: it must be ${MAX_IMAGE_MB} MB or smaller.`;
+  const UPLOAD_FAILED =
+    "The image could not be uploaded. Check your connection and try again. " +
+    "If it still fails, save your text and reload the page.";
+  const NO_FILE = "Choose the image file to insert.";
+  const ALT_NEEDED =
+    "Write alt text that says what the image shows, or tick “Decorative image (no alt text)” if it adds nothing.";
+
+  class UploadError extends Error {}
+
+  // Sends one image to the editor's upload endpoint; resolves to its address, or throws an UploadError whose
+  // message is for the editor. The answer's status and type are checked before anything is read as JSON.
+  async function uploadImage(editor, file, signal) {
+    if (file.size > MAX_IMAGE_BYTES) throw new UploadError(TOO_BIG);
+    const body = new FormData();
+    body.append("csrfmiddlewaretoken", editor.form?.elements.namedItem("csrfmiddlewaretoken")?.value ?? "");
+    body.append("image", file);
+    let response;
+    try {
+      response = await fetch(editor.dataset.markdownxUploadUrlsPath, {
+        method: "POST",
+        body,
+        credentials: "same-origin",
+        headers: { "X-Requested-With": "XMLHttpRequest" },
+        signal,
+      });
+    } catch (error) {
+      if (error.name === "AbortError") throw error;
+      throw new UploadError(UPLOAD_FAILED);
+    }
+    if (response.status === 413) throw new UploadError(TOO_BIG);
+    const type = (response.headers.get("Content-Type") || "").split(";")[0].trim().toLowerCase();
+    let answer = null;
+    if (type === "application/json") {
       try {
-        response = JSON.parse(response);
-      } catch {
-        response = null;
+        answer = await response.json();
+      } catch (error) {
+        if (error.name === "AbortError") throw error;
       }
     }
-    const messages = response?.image || response?.__all__;
-    return messages?.[0] || "The image could not be uploaded. Check your connection and try again.";
+    const url = /^!\[\]\(([^\s()]+)\)$/.exec(answer?.image_code ?? "")?.[1];
+    if (response.ok && url) return url;
+    const message = answer?.image?.[0] ?? answer?.__all__?.[0];
+    throw new UploadError(typeof message === "string" && message ? message : UPLOAD_FAILED);
   }
 
-  function removeFailureMarker(editor) {
-    const end = editor.selectionStart;
-    const start = end - FAILED_UPLOAD_MARKER.length;
-    if (start >= 0 && editor.value.slice(start, end) === FAILED_UPLOAD_MARKER) {
-      editor.value = editor.value.slice(0, start) + editor.value.slice(end);
-      editor.selectionStart = editor.selectionEnd = start;
-      editor.dispatchEvent(new Event("input", { bubbles: true }));
-    }
+  function markdownImage(alt, url) {
+    const text = alt.replace(/\s+/g, " ").trim().replace(/[\\[\]]/g, "\\$&");
+    return `![${text}](${url})`;
   }
 
-  function showUploadErrors() {
-    for (const widget of document.querySelectorAll(".markdownx")) {
-      const editor = widget.querySelector(".markdownx-editor");
-      const alert = element("p", "", "upload-error");
-      alert.setAttribute("role", "alert");
-      alert.hidden = true;
-      widget.after(alert);
-      const failed = (event) => {
-        alert.textContent = uploadErrorMessage(event.detail);
-        alert.hidden = false;
-        window.setTimeout(() => removeFailureMarker(editor), 0);
-      };
-      widget.addEventListener("markdownx.fileUploadError", failed);
-      widget.addEventListener("fileUploadError", failed);
-      widget.addEventListener("markdownx.fileUploadEnd", () => {
-        alert.hidden = true;
-        alert.textContent = "";
-      });
+  // The line breaks that put `text` in a paragraph of its own (a blank line each side) next to `beside`.
+  function blankLineBetween(beside, atEnd) {
+    if (beside === "") return "";
+    const edge = atEnd ? beside.slice(-2) : beside.slice(0, 2);
+    if (edge === "\n\n") return "";
+    return (atEnd ? edge.endsWith("\n") : edge.startsWith("\n")) ? "\n" : "\n\n";
+  }
+
+  // Puts `text` at the cursor, on its own line, leaves the cursor after it, and refreshes the preview.
+  function insertOnItsOwnLine(editor, text) {
+    const { selectionStart: start, selectionEnd: end, value } = editor;
+    const before = blankLineBetween(value.slice(0, start), true);
+    const after = blankLineBetween(value.slice(end), false);
+    editor.setRangeText(`${before}${text}${after}`, start, end, "end");
+    const caret = start + before.length + text.length;
+    editor.setSelectionRange(caret, caret);
+    editor.dispatchEvent(new Event("input", { bubbles: true })); // markdownx updates the preview; drafts are kept
+  }
+
+  function showMessage(target, message) {
+    target.textContent = message;
+    target.hidden = false;
+  }
+
+  function clearMessage(target) {
+    target.hidden = true;
+    target.textContent = "";
+  }
+
+  function labelled(id, text, input, help) {
+    const field = element("div", "", "image-dialog-field");
+    const label = element("label", text);
+    label.htmlFor = id;
+    input.id = id;
+    field.append(label);
+    if (help) {
+      const hint = element("p", help, "image-dialog-help");
+      hint.id = `${id}-help`;
+      input.setAttribute("aria-describedby", hint.id);
+      field.append(hint);
     }
+    field.append(input);
+    return field;
+  }
+
+  function buildImageDialog(prefix) {
+    const dialog = element("dialog", "", "image-dialog");
+    dialog.id = prefix;
+    dialog.setAttribute("aria-labelledby", `${prefix}-title`);
+    const form = element("form");
+    form.noValidate = true; // the script explains what is missing, in words
+    const title = element("h2", "Insert an image");
+    title.id = `${prefix}-title`;
+    const error = element("p", "", "upload-error");
+    error.id = `${prefix}-error`;
+    error.setAttribute("role", "alert");
+    error.hidden = true;
+
+    const file = element("input");
+    file.type = "file";
+    file.accept = IMAGE_TYPES;
+    const alt = element("input", "", "vTextField");
+    alt.type = "text";
+    alt.required = true;
+    alt.autocomplete = "off";
+    const decorative = element("input");
+    decorative.type = "checkbox";
+    decorative.id = `${prefix}-decorative`;
+    const decorativeLabel = element("label", "Decorative image (no alt text)");
+    decorativeLabel.htmlFor = decorative.id;
+    const decorativeRow = element("div", "", "image-dialog-field image-dialog-check");
+    decorativeRow.append(decorative, decorativeLabel);
+
+    const status = element("p", "", "image-dialog-status");
+    status.setAttribute("role", "status");
+    const insert = element("button", "Insert", "button default");
+    insert.type = "submit";
+    const cancel = element("button", "Cancel", "button");
+    cancel.type = "button";
+    const buttons = element("div", "", "image-dialog-buttons");
+    buttons.append(insert, cancel);
+
+    form.append(
+      title,
+      error,
+      labelled(`${prefix}-file`, "Image file", file, `A JPEG, PNG or WebP image of up to ${MAX_IMAGE_MB} MB.`),
+      labelled(
+        `${prefix}-alt`,
+        "Alt text",
+        alt,
+        "Say what the image shows, for people who cannot see it. For example: “A trainee fitting a kitchen bench”.",
+      ),
+      decorativeRow,
+      status,
+      buttons,
+    );
+    dialog.append(form);
+    return { dialog, form, error, file, alt, decorative, status, insert, cancel };
+  }
+
+  function enhanceImages(widget, index) {
+    const editor = widget.querySelector(".markdownx-editor");
+    if (!editor?.dataset.markdownxUploadUrlsPath) return;
+    const prefix = `insert-image-${index}`;
+    const parts = buildImageDialog(prefix);
+    const { dialog, form, error, file, alt, decorative, status, insert, cancel } = parts;
+    const altHelp = alt.getAttribute("aria-describedby");
+
+    const tools = element("div", "", "editor-image-tools");
+    const open = element("button", "Insert image", "button");
+    open.type = "button";
+    open.setAttribute("aria-haspopup", "dialog");
+    open.setAttribute("aria-controls", prefix);
+    tools.append(open, element("span", "or drag an image file into the box.", "editor-image-hint"));
+    const alert = element("p", "", "upload-error"); // errors from dropped and pasted images
+    alert.setAttribute("role", "alert");
+    alert.hidden = true;
+    (widget.closest(".flex-container") ?? widget).after(tools, alert);
+    document.body.append(dialog); // outside the page's form: no nested forms, and nothing of it is submitted
+
+    let uploading = null; // the AbortController of the dialog's upload under way
+    let inserted = false;
+
+    function markAlt(invalid) {
+      if (invalid) {
+        alt.setAttribute("aria-invalid", "true");
+        alt.setAttribute("aria-describedby", `${error.id} ${altHelp}`);
+      } else {
+        alt.removeAttribute("aria-invalid");
+        alt.setAttribute("aria-describedby", altHelp);
+      }
+    }
+
+    function refuse(message, field) {
+      showMessage(error, message);
+      field.focus();
+    }
+
+    function setBusy(busy) {
+      insert.disabled = busy;
+      status.textContent = busy ? "Uploading the image…" : "";
+    }
+
+    open.addEventListener("click", () => {
+      form.reset();
+      alt.disabled = false;
+      alt.required = true;
+      markAlt(false);
+      clearMessage(error);
+      setBusy(false);
+      inserted = false;
+      dialog.showModal();
+      file.focus();
+    });
+    decorative.addEventListener("change", () => {
+      alt.disabled = decorative.checked;
+      alt.required = !decorative.checked;
+      if (decorative.checked) markAlt(false);
+    });
+    alt.addEventListener("input", () => markAlt(false));
+    cancel.addEventListener("click", () => dialog.close());
+    dialog.addEventListener("close", () => {
+      uploading?.abort();
+      uploading = null;
+      if (!inserted) open.focus();
+    });
+
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (uploading) return;
+      clearMessage(error);
+      clearMessage(alert); // a new insert starts: an earlier refusal no longer applies
+      const chosen = file.files[0];
+      const altText = decorative.checked ? "" : alt.value.trim();
+      if (!chosen) {
+        refuse(NO_FILE, file);
+        return;
+      }
+      if (!decorative.checked && !altText) {
+        markAlt(true);
+        refuse(ALT_NEEDED, alt);
+        return;
+      }
+      const controller = new AbortController();
+      uploading = controller;
+      setBusy(true);
+      try {
+        const url = await uploadImage(editor, chosen, controller.signal);
+        uploading = null;
+        inserted = true;
+        dialog.close();
+        insertOnItsOwnLine(editor, markdownImage(altText, url));
+        editor.focus();
+      } catch (failure) {
+        if (failure.name === "AbortError") return; // cancelled: the dialog is closed
+        refuse(failure instanceof UploadError ? failure.message : UPLOAD_FAILED, file);
+      } finally {
+        if (uploading === controller) uploading = null;
+        setBusy(false);
+      }
+    });
+
+    async function uploadFiles(files) {
+      clearMessage(alert);
+      widget.classList.add("is-uploading");
+      editor.setAttribute("aria-busy", "true");
+      for (const image of files) {
+        try {
+          insertOnItsOwnLine(editor, markdownImage("", await uploadImage(editor, image)));
+        } catch (failure) {
+          showMessage(alert, failure instanceof UploadError ? failure.message : UPLOAD_FAILED);
+        }
+      }
+      widget.classList.remove("is-uploading");
+      editor.removeAttribute("aria-busy");
+    }
+
+    // In the capture phase at the document: before markdownx's own listeners on the textarea, which are stopped.
+    const takeFiles = (event, files) => {
+      if (event.target !== editor || !files?.length) return;
+      event.stopPropagation();
+      event.preventDefault();
+      uploadFiles([...files]);
+    };
+    document.addEventListener("drop", (event) => takeFiles(event, event.dataTransfer?.files), true);
+    document.addEventListener("paste", (event) => takeFiles(event, event.clipboardData?.files), true);
   }
 
   // markdownx handles keys on the textarea itself (in the capture phase). Stopping a plain Tab on the way
@@ -209,7 +452,7 @@
       settlePendingSave(local, session);
       keepDrafts(local, session);
     }
-    showUploadErrors();
+    document.querySelectorAll(".markdownx").forEach(enhanceImages);
     namePreviews();
   }
 

@@ -373,3 +373,46 @@ def test_anything_but_a_stored_upload_is_not_found(client: Client, media_root: P
     response = client.get(path)
     assert response.status_code == 404
     assert "<h1>Page not found</h1>" in response.content.decode()
+
+
+# Oversized uploads are refused in plain words, whichever layer sees them first (admin-editor.js checks the
+# size before sending, and says "The image is too big" for any 413).
+
+
+@pytest.mark.django_db
+def test_a_file_just_over_the_limit_reaches_the_view_and_is_refused_with_json(
+    client: Client, editor: User, media_root: Path
+) -> None:
+    """Under the declared-length allowance, so the view reads it and the stored size decides."""
+    just_over = png_bytes() + b"\0" * (5 * 1024 * 1024 + 1 - len(png_bytes()))
+    assert len(just_over) == 5 * 1024 * 1024 + 1
+    response = login(client, editor).post(UPLOAD_URL, {"image": SimpleUploadedFile("big.png", just_over, "image/png")})
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"image": ["This image is larger than 5 MB. Make it smaller and upload it again."]}
+    assert not any(media_root.rglob("*.*"))
+
+
+@pytest.mark.django_db
+def test_a_file_at_the_limit_is_not_refused_for_its_size(client: Client, editor: User, media_root: Path) -> None:
+    at_limit = png_bytes() + b"\0" * (5 * 1024 * 1024 - len(png_bytes()))  # trailing bytes after the image
+    status, answer = upload(login(client, editor), "padded.png", at_limit, "image/png")
+    assert status == 200, answer
+    stored = next((media_root / "uploads").glob("*.png"))
+    assert stored.stat().st_size < 1024  # re-encoding dropped what followed the image
+
+
+@pytest.mark.django_db
+def test_a_body_over_the_sites_request_limit_gets_the_plain_413_page(
+    client: Client, editor: User, media_root: Path
+) -> None:
+    """Bodies over MULTIPART_REQUEST_MAX_SIZE are answered by the request-size middleware before the view runs,
+    with its page in plain words (not JSON: the script says "The image is too big" for any 413)."""
+    huge = png_bytes() + b"\0" * (6 * 1024 * 1024)
+    response = login(client, editor).post(UPLOAD_URL, {"image": SimpleUploadedFile("huge.png", huge, "image/png")})
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "What you sent is too large" in page
+    assert "This site accepts up to 6 MB in one go" in page
+    assert not any(media_root.rglob("*.*"))
