@@ -74,9 +74,10 @@ bench-proxy: install
 load: install
 	$(PY) -m bench.load
 
-# The same load with PostgreSQL stopped for OUTAGE_SECONDS (20) in the middle.
+# The same load with PostgreSQL stopped for OUTAGE_SECONDS (20) in the middle, then with Redis stopped.
 outage: install
 	$(PY) -m bench.load --outage
+	$(PY) -m bench.load --redis-outage
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache .mypy_cache .ruff_cache

@@ -60,10 +60,10 @@ class LiveSite:
 
 
 @contextmanager
-def live_site(workdir: Path, collect_static: bool = True) -> Iterator[LiveSite]:
+def live_site(workdir: Path, collect_static: bool = True, **extra_env: str) -> Iterator[LiveSite]:
     """A fresh cluster with the shipped content, served by 2 gunicorn workers; everything stopped afterwards."""
     with throwaway_cluster() as cluster:
-        env = production_env(DATABASE_URL=cluster.createdb("careers"), **SITE_ENV)
+        env = production_env(DATABASE_URL=cluster.createdb("careers"), **SITE_ENV, **extra_env)
         prepare_site(env, collect_static=collect_static)
         log = workdir / "gunicorn.log"
         with gunicorn(env, workers=2, args=GUNICORN_ARGS, log=log) as server:

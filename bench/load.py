@@ -53,6 +53,7 @@ from bench.load_report import (
     summary_lines,
     timeline_lines,
 )
+from scripts.redis_server import RedisServer
 
 LUA_SCRIPT = Path(__file__).with_name("load.lua")
 
@@ -154,6 +155,61 @@ def stop_database(site: LiveSite, form: FeedbackForm, seconds: float) -> tuple[O
     return Outage(stopped_at, down_at, restarting_at, recovered_at=time.time()), recovery, problems
 
 
+def stop_redis(site: LiveSite, redis: RedisServer, settings: Settings) -> tuple[Outage, list[str]]:
+    """Stop Redis for OUTAGE_SECONDS while the load runs: every page must still answer 200, from the database."""
+    time.sleep(settings.outage_after)
+    problems: list[str] = []
+    stopped_at = time.time()
+    redis.stop()
+    down_at = time.time()
+    while time.time() < stopped_at + settings.outage_seconds - 2:
+        for path in (ADVICE_PATH, UNCACHED_PATH, "/search/?q=credits"):
+            status = fetch(site.base + path).status
+            if status != 200:
+                problems.append(f"{path} answered {status} while Redis was down")
+        time.sleep(2)
+    time.sleep(max(0.0, stopped_at + settings.outage_seconds - time.time()))
+    restarting_at = time.time()
+    redis.start()
+    time.sleep(6)  # each worker leaves Redis alone for 5 s after a failure, then uses it again
+    return Outage(stopped_at, down_at, restarting_at, recovered_at=time.time()), problems
+
+
+def run_with_redis_outage(settings: Settings) -> int:
+    """make outage-redis: the mixed load on a site using Redis, with Redis stopped in the middle."""
+    with (
+        tempfile.TemporaryDirectory(prefix="careers-load-") as workdir,
+        RedisServer() as redis,
+        live_site(Path(workdir), REDIS_URL=redis.url) as site,
+    ):
+        form = feedback_form(site.base)
+        static = static_path(site.base)
+        warm_up(site.base, static)
+        workers_before = site.server.worker_pids()
+        wrk = subprocess.Popen(wrk_command(settings, site.base, form, static), stdout=subprocess.PIPE, text=True)
+        try:
+            outage, problems = stop_redis(site, redis, settings)
+            output, _ = wrk.communicate(timeout=settings.seconds + 60)
+        finally:
+            if wrk.poll() is None:
+                wrk.kill()
+                wrk.wait()
+        workers = (workers_before, site.server.worker_pids())
+        rows = site.feedback_rows()
+        log = site.log.read_text(errors="replace")
+    result = parse_wrk_output(output)
+    accepted = result.totals()["feedback 200"]
+    # Nothing may fail while Redis is down: no phase allows anything but the usual answers.
+    problems += load_problems(result, None) + restart_problems(*workers) + feedback_problems(accepted, rows)
+    problems += outage_log_problems(log, len(workers[0]), settings.outage_seconds, service="Redis")
+    report_load(settings, result, workers, f"{accepted:,} accepted (200), {rows:,} rows in the database at the end")
+    print("\nRedis outage timeline (answers per phase)")
+    print("\n".join(timeline_lines(result, outage)))
+    unavailable, again = outage_log_lines(log, "Redis")
+    print(f"log         {unavailable} 'Redis unavailable' and {again} 'Redis available again' line(s)")
+    return verdict(problems)
+
+
 def outage_record_problems(record: OutageRecord, recovery_limit: float) -> list[str]:
     problems = [f"lost feedback sent before the outage: {c!r}" for c, found in record.marked.items() if not found]
     # More is fine: an insert in flight when the rows were counted can commit just after.
@@ -232,13 +288,15 @@ def verdict(problems: list[str]) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--outage", action="store_true", help="stop PostgreSQL for OUTAGE_SECONDS mid-load")
+    parser.add_argument("--redis-outage", action="store_true", help="use Redis, and stop it for OUTAGE_SECONDS")
     options = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk")
     settings = Settings.from_env()
-    if options.outage and settings.seconds < settings.outage_after + settings.outage_seconds + 10:
+    outage = options.outage or options.redis_outage
+    if outage and settings.seconds < settings.outage_after + settings.outage_seconds + 10:
         raise SystemExit("LOAD_SECONDS must leave 10 s of load after OUTAGE_AFTER + OUTAGE_SECONDS")
-    sys.exit(run(settings, options.outage))
+    sys.exit(run_with_redis_outage(settings) if options.redis_outage else run(settings, options.outage))
 
 
 if __name__ == "__main__":

@@ -136,18 +136,18 @@ def _counts(counts: Counter[str]) -> str:
     return ", ".join(f"{answer}: {count:,}" for answer, count in sorted(counts.items()))
 
 
-def outage_log_lines(log: str) -> tuple[int, int]:
-    """How many "Database unavailable" and "Database available again" lines gunicorn's log holds."""
-    return log.count("Database unavailable:"), log.count("Database available again:")
+def outage_log_lines(log: str, service: str = "Database") -> tuple[int, int]:
+    """How many "<service> unavailable" and "<service> available again" lines gunicorn's log holds."""
+    return log.count(f"{service} unavailable:"), log.count(f"{service} available again:")
 
 
-def outage_log_problems(log: str, workers: int, outage_seconds: float) -> list[str]:
-    """An outage is logged once a minute per worker, and its end once (microcredentials/outage.py): no flood."""
-    unavailable, again = outage_log_lines(log)
+def outage_log_problems(log: str, workers: int, outage_seconds: float, service: str = "Database") -> list[str]:
+    """An outage is logged once a minute per worker, and its end once (careers_site/http/outage.py): no flood."""
+    unavailable, again = outage_log_lines(log, service)
     allowed = workers * (int(outage_seconds // 60) + 1)
     problems = []
     if not 1 <= unavailable <= allowed:
-        problems.append(f"{unavailable} 'Database unavailable' lines in gunicorn's log (expected 1 to {allowed})")
+        problems.append(f"{unavailable} '{service} unavailable' lines in gunicorn's log (expected 1 to {allowed})")
     if not 1 <= again <= workers:
-        problems.append(f"{again} 'Database available again' lines in gunicorn's log (expected 1 to {workers})")
+        problems.append(f"{again} '{service} available again' lines in gunicorn's log (expected 1 to {workers})")
     return problems

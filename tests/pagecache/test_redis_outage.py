@@ -3,7 +3,6 @@ working straight from the database, /readyz says the cache is degraded, and the 
 
 import json
 import logging
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -15,37 +14,17 @@ from django.test import Client, override_settings
 from careers_site import redis_cache
 from careers_site.pagecache.generation import bump_content_generation
 from microcredentials.models import AdvicePage, PageFeedback
-from scripts.site_server import free_port, wait_until
-from tests.services import _port_open
+from scripts.redis_server import RedisServer
 
 ADVICE_URL = "/plan-your-career/micro-credentials/"
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
-class RedisProcess:
-    """A redis-server on a fixed port that the test can stop and start again, by its own PID."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-        wait_until(lambda: _port_open(self.port), 15, "redis-server")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=15)
-            self.process = None
-
-
 @contextmanager
-def redis_cache_at(server: RedisProcess) -> Iterator[None]:
+def redis_cache_at(server: RedisServer) -> Iterator[None]:
     backend = {
         "BACKEND": "careers_site.redis_cache.ResilientRedisCache",
-        "LOCATION": f"redis://127.0.0.1:{server.port}/0",
+        "LOCATION": server.url,
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
     with override_settings(CACHES={**settings.CACHES, "default": backend}):
@@ -57,17 +36,13 @@ def redis_cache_at(server: RedisProcess) -> Iterator[None]:
 
 
 @pytest.fixture
-def redis_process() -> Iterator[RedisProcess]:
-    server = RedisProcess()
-    server.start()
-    try:
+def redis_process() -> Iterator[RedisServer]:
+    with RedisServer() as server:
         yield server
-    finally:
-        server.stop()
 
 
 def test_the_site_keeps_working_through_a_redis_outage_and_recovers(
-    client: Client, shipped_content: AdvicePage, redis_process: RedisProcess, caplog: pytest.LogCaptureFixture
+    client: Client, shipped_content: AdvicePage, redis_process: RedisServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     with redis_cache_at(redis_process):
         bump_content_generation()
