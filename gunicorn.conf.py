@@ -1,7 +1,13 @@
 """Gunicorn settings for production: `gunicorn --config gunicorn.conf.py careers_site.wsgi`.
 
 Environment: PORT (default 8000), WEB_CONCURRENCY (worker processes, default
-2 x CPUs + 1, at most 8), GUNICORN_THREADS (threads per worker, default 2).
+2 x CPUs + 1, at most 8), GUNICORN_THREADS (threads per worker, default 1: sync workers).
+
+Chosen from measurements (make bench, docs/benchmarks.md): sync workers with no recycling serve the advice
+page at 0.9x /healthz or better, with p99 within 1.5x, at 32 and at 256 connections. Threaded workers with
+keep-alive swung between two speeds from run to run, and recycling every 1,000 requests restarted each
+worker about once a second under load, emptying its in-process caches. Sync workers rely on a buffering
+proxy in front for slow clients: nginx (deploy/nginx.conf) or the load balancer.
 Gunicorn's own GUNICORN_CMD_ARGS overrides anything here, e.g.
 GUNICORN_CMD_ARGS="--bind 127.0.0.1:8001" to listen on the loopback only.
 """
@@ -27,9 +33,9 @@ def _positive(name: str, default: int) -> int:
 
 bind = [f"0.0.0.0:{_positive('PORT', 8000)}"]
 workers = _positive("WEB_CONCURRENCY", _default_workers())
-# Threads let a worker keep connections alive and serve a slow client without blocking the rest.
-worker_class = "gthread"
-threads = _positive("GUNICORN_THREADS", 2)
+# One request at a time per worker (GUNICORN_THREADS above 1 makes gunicorn use threaded workers).
+worker_class = "sync"
+threads = _positive("GUNICORN_THREADS", 1)
 
 # Load the app once in the master, so workers fork ready and a broken app fails at start-up.
 preload_app = True
@@ -39,9 +45,10 @@ timeout = 30
 graceful_timeout = 30
 keepalive = 5
 
-# Recycle workers now and then, staggered so they do not all restart at once.
-max_requests = 1000
-max_requests_jitter = 100
+# No recycling: `make soak` (10 minutes at 256 connections) shows worker memory flat, and a restart empties a
+# worker's in-process caches. MAX_REQUESTS turns it back on (staggered by a tenth) if a leak ever appears.
+max_requests = env_int("GUNICORN_MAX_REQUESTS", 0)
+max_requests_jitter = max_requests // 10
 
 # Heartbeat files on a RAM disk: a container's overlay file system can stall them.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None

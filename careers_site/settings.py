@@ -47,7 +47,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Security headers sit above WhiteNoise so that static files get them too.
-    "careers_site.http.security.permissions_policy_middleware",
+    "careers_site.http.security.browser_policy_middleware",
     "careers_site.http.security.content_security_policy_middleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -64,9 +64,12 @@ MIDDLEWARE = [
     "careers_site.pagecache.middleware.PageCacheMiddleware",
     "careers_site.http.outage.DatabaseUnavailableMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Reads request.user, so below the outage middleware (which answers if the session cannot be read).
+    "careers_site.http.security.signed_in_responses_private_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
     "careers_site.http.security.method_not_allowed_page_middleware",
+    "careers_site.http.security.AdminToFieldMiddleware",
 ]
 
 ROOT_URLCONF = "careers_site.urls"
@@ -118,8 +121,13 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Search results pages, cached per query in each process (their keys carry the shared content generation).
-# Kept apart, so a flood of made-up searches can only push out other searches: never the pages, the
-# feedback rate-limit counts or the content generation in the default cache.
+# Kept apart, so a flood of made-up searches can only push out other searches: never the pages or the
+# content generation in the default cache.
+# Rate-limit counts (page feedback) are in no cache at all: they are rows in the database (RateLimitCount,
+# microcredentials/feedback/ratelimit.py). A cache may evict any entry when it fills, and while an alert is live
+# every new path a visitor makes up stores a fragment in the default cache, so counts kept there were pushed out
+# by a flood of made-up paths, and the limit started again. In the database a count is shared by every worker
+# and app server, with or without Redis, and only its own window ends it.
 CACHES["search"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "search-pages",
@@ -135,6 +143,9 @@ ALERT_DISMISS_COOKIE = "hidden_alerts"
 PAGECACHE_FRAGMENTS = {"<!--site-alert-hole-->": "microcredentials.contact_centre.alerts.site_alert_html"}
 PAGECACHE_NEXT_CHANGE = "microcredentials.pages.schedule.next_scheduled_change"
 PAGECACHE_APPLY_DUE = "microcredentials.editing.publishing.publish_due_drafts"
+# The contact centre's region (an ISO 3166-2:NZ code such as WGN or AUK), for its anniversary day among the public
+# holidays the centre closes on; unset, only the national holidays count.
+CONTACT_CENTRE_REGION = env_str("CONTACT_CENTRE_REGION")
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -158,8 +169,59 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploaded images: in the local folder MEDIA_ROOT, or, when DJANGO_MEDIA_S3_BUCKET is set, in S3-compatible object
+# storage shared by every app server (django-storages and boto3; see docs/deployment.md#uploaded-images-media).
+# Either way the app itself serves them at MEDIA_URL + "uploads/<name>", reading through the default storage, so
+# any app server serves an image another one stored. boto3 finds the credentials itself: AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY in the environment, or a role the machine or container has.
+MEDIA_S3_BUCKET = env_str("DJANGO_MEDIA_S3_BUCKET")
+MEDIA_S3_ENDPOINT_URL = env_str("DJANGO_MEDIA_S3_ENDPOINT_URL")  # unset: Amazon S3 itself
+# A CDN's (or the bucket's website) host name: new uploads then link to https://<it>/uploads/<name>.
+MEDIA_S3_CUSTOM_DOMAIN = env_str("DJANGO_MEDIA_S3_CUSTOM_DOMAIN")
+if (MEDIA_S3_ENDPOINT_URL or MEDIA_S3_CUSTOM_DOMAIN) and not MEDIA_S3_BUCKET:
+    raise ImproperlyConfigured(
+        "DJANGO_MEDIA_S3_ENDPOINT_URL and DJANGO_MEDIA_S3_CUSTOM_DOMAIN need DJANGO_MEDIA_S3_BUCKET as well."
+    )
+if MEDIA_S3_ENDPOINT_URL and not MEDIA_S3_ENDPOINT_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        f"DJANGO_MEDIA_S3_ENDPOINT_URL must start with https:// (or http://), not {MEDIA_S3_ENDPOINT_URL!r}."
+    )
+if "/" in MEDIA_S3_CUSTOM_DOMAIN:
+    raise ImproperlyConfigured(
+        f"DJANGO_MEDIA_S3_CUSTOM_DOMAIN is a host name such as media.example.govt.nz, not {MEDIA_S3_CUSTOM_DOMAIN!r}."
+    )
+# Where pages may show images from besides the site itself (the Content Security Policy's img-src).
+MEDIA_IMG_ORIGINS = [f"https://{MEDIA_S3_CUSTOM_DOMAIN}"] if MEDIA_S3_CUSTOM_DOMAIN else []
+MEDIA_STORAGE: dict[str, Any] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if MEDIA_S3_BUCKET:
+    from botocore.config import Config as BotocoreConfig
+
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": MEDIA_S3_ENDPOINT_URL or None,
+            # Keys as in the local folder (uploads/<name>), so `aws s3 sync media/ s3://<bucket>/` moves them.
+            "location": "",
+            # Random names are never reused: a clash gets a new name rather than replacing an image in use.
+            "file_overwrite": False,
+            # No ACL: objects stay as private as the bucket (and ACLs are off on new Amazon S3 buckets).
+            "default_acl": None,
+            # url() is used only with a custom domain (which ignores this); anything else that asks for an address
+            # gets a signed one that expires, never a bare link to a private bucket.
+            "querystring_auth": True,
+            "querystring_expire": 3600,
+            "custom_domain": MEDIA_S3_CUSTOM_DOMAIN or None,
+            # What the app sends with an upload (endpoints.UPLOAD_CACHE_CONTROL), for a CDN that reads the bucket.
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+            # A slow or unreachable store fails a request within seconds, rather than holding a worker for minutes.
+            "client_config": BotocoreConfig(
+                connect_timeout=5, read_timeout=15, retries={"mode": "standard", "max_attempts": 3}
+            ),
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -187,10 +249,23 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Where to report a vulnerability, in /.well-known/security.txt: an email address or a mailto:/https: URI.
+# Unset: security@ the domain of SITE_URL (careers_site/http/security_txt.py).
+SECURITY_CONTACT = env_str("DJANGO_SECURITY_CONTACT")
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# "__Host-" names: a browser keeps such a cookie only if it is Secure, came over HTTPS, has Path=/ and no Domain,
+# so neither a sibling subdomain nor anyone on a plain-HTTP connection can set or overwrite the session or the
+# CSRF cookie. Used when every request arrives over HTTPS (secure cookies and the SSL redirect both on, as in
+# production); a production-settings run over plain HTTP on 127.0.0.1 (tests, benchmarks) keeps the plain names,
+# which its clients can read back without HTTPS. Both paths stay "/" and neither cookie names a Domain.
+COOKIE_PREFIX = "__Host-" if SESSION_COOKIE_SECURE and CSRF_COOKIE_SECURE and SECURE_SSL_REDIRECT else ""
+SESSION_COOKIE_NAME = f"{COOKIE_PREFIX}sessionid"
+CSRF_COOKIE_NAME = f"{COOKIE_PREFIX}csrftoken"
+SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = "/"
+SESSION_COOKIE_DOMAIN = CSRF_COOKIE_DOMAIN = None
 SESSION_COOKIE_AGE = 60 * 60  # staff sessions end after an hour without activity
 SESSION_SAVE_EVERY_REQUEST = True
 X_FRAME_OPTIONS = "DENY"  # as the CSP's frame-ancestors 'none'
@@ -212,7 +287,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF],
+        "img-src": [SELF, *MEDIA_IMG_ORIGINS],  # uploaded images on the media domain, when there is one
         "font-src": [SELF],
         "connect-src": [SELF],
         "form-action": [SELF],
@@ -222,15 +297,18 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Failed-login throttling (django-axes).
-AXES_FAILURE_LIMIT = env_int("DJANGO_AXES_FAILURE_LIMIT", 5)
+# Failed-login throttling (django-axes): see careers_site/http/lockout.py.
+AXES_FAILURE_LIMIT = env_int("DJANGO_AXES_FAILURE_LIMIT", 5)  # for one username from one address
+AXES_ADDRESS_FAILURE_LIMIT = env_int("DJANGO_AXES_ADDRESS_FAILURE_LIMIT", 20)  # from one address, any usernames
 
 # Publishing needs a second person: an editor submits a draft, and a reviewer who is not its author publishes it.
 REQUIRE_REVIEW = env_bool("DJANGO_REQUIRE_REVIEW", False)
 # How long a shared preview link works, unless it is revoked first.
 PREVIEW_LINK_DAYS = env_int("DJANGO_PREVIEW_LINK_DAYS", 7)
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# A username and address together: someone guessing from elsewhere cannot lock a member of staff out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "careers_site.http.lockout.AddressCappedHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_LOCKOUT_CALLABLE = "careers_site.http.security.lockout_response"
@@ -257,6 +335,7 @@ CLIENT_FAULTS = [
     "TooManyFieldsSent",
     "TooManyFilesSent",
     "SuspiciousMultipartForm",
+    "DisallowedModelAdminToField",
 ]
 LOGGING = {
     "version": 1,

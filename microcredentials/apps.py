@@ -20,6 +20,7 @@ class MicrocredentialsConfig(AppConfig):
         from microcredentials.editing import signals as editing
         from microcredentials.pages import signals as pages
         from microcredentials.search import signals as search
+        from microcredentials.staff import signals as staff
 
-        for feature in (pages, editing, contact_centre, search):
+        for feature in (pages, editing, contact_centre, search, staff):
             feature.connect()

@@ -299,6 +299,21 @@ class PageFeedback(models.Model):
         return f"{'Yes' if self.useful else 'No'} on {self.page}"
 
 
+class RateLimitCount(models.Model):
+    """Attempts counted against a rate limit in its current window, shared by every worker and app server.
+
+    Written only by microcredentials/feedback/ratelimit.py, in one atomic statement. The key is a keyed hash,
+    never a client's address in clear; a row past the end of its window is started afresh or deleted.
+    """
+
+    key = models.CharField(max_length=100, unique=True)
+    count = models.PositiveIntegerField()
+    window_ends = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"
+
+
 class PageDraft(models.Model):
     """The working copy of a live page's next version. Readers keep seeing the page itself until the draft is
     published, by an editor or at `publish_at` (no cron: see editing.publishing.publish_due_drafts)."""
@@ -381,3 +396,22 @@ class PreviewLink(models.Model):
 
     def is_usable(self, now: datetime.datetime | None = None) -> bool:
         return self.revoked_at is None and self.expires_at > (now or timezone.now())
+
+
+class ClosedDay(models.Model):
+    """A one-off day the contact centre is closed all day, besides the public holidays (which come from the
+    `holidays` package): the days between Christmas and New Year, say. New Zealand calendar days."""
+
+    day = models.DateField(unique=True, help_text="The New Zealand calendar day, for example 2026-12-29.")
+    reason = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="Optional. Readers see it after “for”, for example “the Christmas break”.",
+    )
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = "extra closed day"
+
+    def __str__(self) -> str:
+        return format_date(self.day) + (f" ({self.reason})" if self.reason else "")

@@ -3,7 +3,9 @@ from django.urls import path
 
 from careers_site.http import health
 from careers_site.http.security import read_only
+from careers_site.http.security_txt import security_txt
 from careers_site.pagecache.decorators import cache_public_page
+from microcredentials.contact_centre import feeds as alert_feeds
 from microcredentials.contact_centre import views as contact_centre
 from microcredentials.editing import previews
 from microcredentials.feedback import views as feedback
@@ -20,11 +22,14 @@ urlpatterns = [
     # Fixed paths, above the catch-all topic and page paths.
     path("alerts/dismiss/", contact_centre.dismiss_alert, name="dismiss_alert"),
     path("contact/", contact_centre.contact, name="contact"),
+    path("alerts.json", read_only(alert_feeds.alerts_json), name="alerts_json"),
+    path("alerts.atom", read_only(alert_feeds.alerts_atom), name="alerts_atom"),
     path("search/", search.search, name="search"),
     path("tools/study-time/", tools.study_time, name="study_time"),
     path("feedback/<int:page_id>/", feedback.page_feedback, name="page_feedback"),
     path("preview/<str:token>/", previews.shared_preview, name="shared_preview"),
     path("robots.txt", pages.robots_txt, name="robots_txt"),
+    path(".well-known/security.txt", security_txt, name="security_txt"),
     path("favicon.ico", pages.favicon, name="favicon"),
     path("sitemap.xml", read_only(cache_public_page(sitemap_view)), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("<slug:topic_slug>/", pages.topic, name="topic"),

@@ -1,13 +1,17 @@
 """Request and response defences that Django and the libraries we use do not provide.
 
-- `permissions_policy_middleware` adds the Permissions-Policy header. It sits above
-  WhiteNoise in MIDDLEWARE so static files get it as well.
+- `browser_policy_middleware` adds the Permissions-Policy and Cross-Origin-Resource-Policy
+  headers. It sits above WhiteNoise in MIDDLEWARE so static files get them as well.
+- `signed_in_responses_private_middleware` marks every response rendered for a signed-in
+  user `Cache-Control: private, no-store`, so no browser or shared cache keeps a staff page.
 - `request_size_limit_middleware` answers 413 from the Content-Length header alone,
   before anything reads a body that is larger than the site accepts.
 - `method_not_allowed_page_middleware` gives an empty 405 (from `require_safe` and
   friends) the site's 405 page, keeping its Allow header.
+- `AdminToFieldMiddleware` answers 400, not Django's 500, to an admin request with an
+  empty `_to_field`.
 - `content_security_policy_middleware` sends the site-wide policy, built once.
-- `lockout_response` is the page django-axes shows when sign-in is paused.
+- `lockout_response` is the page django-axes shows when sign-in is paused (see lockout.py).
 - `refuse_cross_origin_posts` guards the readers' forms without a per-visitor token.
 - `read_only` marks the pages readers only look at: other methods get 405, not CSRF's 403.
 """
@@ -16,11 +20,14 @@ import functools
 import logging
 from collections.abc import Callable
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from axes.helpers import get_client_username, get_cool_off
 from csp.constants import HEADER
 from csp.utils import build_policy
 from django.conf import settings
+from django.contrib.admin.exceptions import DisallowedModelAdminToField
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -35,6 +42,12 @@ from careers_site.http.errors import csrf_failure
 Handler = Callable[[HttpRequest], HttpResponseBase]
 # "none" is a request the reader started themselves (typed or bookmarked), not one a page made.
 SAME_ORIGIN_FETCH_SITES = frozenset({"same-origin", "none"})
+TO_FIELD_VAR = "_to_field"  # django.contrib.admin.options.TO_FIELD_VAR
+# Only this site's own pages may embed its responses (images, scripts, styles, JSON): Spectre-class attacks and
+# hotlinking from other sites get nothing. Every resource the site uses is its own (tests/ops/test_page_weight.py).
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+# Nothing rendered for a signed-in person may be kept by a browser's history cache, a proxy or a CDN.
+SIGNED_IN_CACHE_CONTROL = "private, no-store"
 csrf_log = logging.getLogger("django.security.csrf")
 
 
@@ -43,15 +56,50 @@ def permissions_policy_header(policy: dict[str, list[str]]) -> str:
     return ", ".join(f"{feature}=({' '.join(allow)})" for feature, allow in policy.items())
 
 
-def permissions_policy_middleware(get_response: Handler) -> Handler:
+def browser_policy_middleware(get_response: Handler) -> Handler:
+    """Permissions-Policy and Cross-Origin-Resource-Policy on every response, static files included."""
     header = permissions_policy_header(settings.PERMISSIONS_POLICY)
 
     def middleware(request: HttpRequest) -> HttpResponseBase:
         response = get_response(request)
         response.headers.setdefault("Permissions-Policy", header)
+        response.headers.setdefault("Cross-Origin-Resource-Policy", CROSS_ORIGIN_RESOURCE_POLICY)
         return response
 
     return middleware
+
+
+def signed_in_responses_private_middleware(get_response: Handler) -> Handler:
+    """`Cache-Control: private, no-store` on every response rendered for a signed-in user, whatever the view said.
+
+    It sits just below AuthenticationMiddleware (and below the outage middleware, which answers if reading the
+    session fails). Public pages are cached only for requests that carry no session cookie (see
+    careers_site.pagecache.middleware), so a reader's page never passes through here as a signed-in one.
+    A request without a session is never signed in, and is answered without reading the session at all, so
+    readers' responses gain no `Vary: Cookie`.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponseBase:
+        response = get_response(request)
+        if is_signed_in(request):
+            response["Cache-Control"] = SIGNED_IN_CACHE_CONTROL
+            if "Expires" in response:
+                del response["Expires"]
+        return response
+
+    return middleware
+
+
+def is_signed_in(request: HttpRequest) -> bool:
+    """Whether a user is signed in on this request (or signed in by it): only a request with a session can be."""
+    session = getattr(request, "session", None)
+    if session is None or session.session_key is None:
+        return False
+    try:
+        user = getattr(request, "user", None)
+        return bool(user is not None and user.is_authenticated)
+    except DatabaseError:  # the session could not be read: nobody is shown as signed in, and nothing is kept
+        return False
 
 
 def body_size_limit(content_type: str) -> int | None:
@@ -95,12 +143,41 @@ def method_not_allowed_page_middleware(get_response: Handler) -> Handler:
     return middleware
 
 
+class AdminToFieldMiddleware:
+    """Refuse an empty `_to_field` in the admin with 400, as Django refuses a field it does not allow.
+
+    Django's admin (5.2) checks `_to_field` only when it is not empty, then looks up a field named "" and answers
+    500, on every change and delete page, its own user admin's included. Only admin requests are read, and only
+    in process_view, after CsrfViewMiddleware's: a post's body is read no sooner than Django reads it itself.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+        self.admin_prefix = "/" + settings.ADMIN_PATH
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view: object, args: object, kwargs: object) -> None:
+        if not request.path.startswith(self.admin_prefix):
+            return
+        to_field = request.GET.get(TO_FIELD_VAR)
+        if request.method == "POST":
+            to_field = request.POST.get(TO_FIELD_VAR, to_field)
+        if to_field == "":
+            raise DisallowedModelAdminToField("An empty _to_field names no field.")
+
+
 def lockout_response(request: HttpRequest, original_response: object, credentials: dict | None = None) -> HttpResponse:
-    """django-axes' AXES_LOCKOUT_CALLABLE: the "sign-in is paused" page, with the pause in words."""
+    """django-axes' AXES_LOCKOUT_CALLABLE: the "sign-in is paused" page, with the pause in words.
+
+    A pause for the whole address (lockout.AddressCappedHandler) names no username: it holds for every one.
+    """
     cool_off = get_cool_off(request) or timedelta(0)
     now = timezone.now()
+    by_address = getattr(request, "axes_locked_by_address", False)
     context = {
-        "username": get_client_username(request, credentials) or "",
+        "username": "" if by_address else get_client_username(request, credentials) or "",
         "cool_off": timesince(now - cool_off, now) if cool_off else "",
     }
     return render(request, settings.AXES_LOCKOUT_TEMPLATE, context, status=settings.AXES_HTTP_RESPONSE_CODE)
@@ -146,7 +223,9 @@ def is_cross_origin(request: HttpRequest) -> bool:
 
     Browsers label requests to HTTPS sites with Sec-Fetch-Site (all current ones since 2023) and every form
     post with Origin (since 2020), and a page's script can set neither. A request with neither comes from a
-    program or a very old browser; we let it through, as Go's CrossOriginProtection does.
+    program or an older browser. Over HTTPS its Referer must then name this site, as Django's own CSRF check
+    requires: a post with no Referer, or another site's, is refused. Over plain HTTP (development, and tests
+    over http://testserver) such a request goes through, as Go's CrossOriginProtection lets it.
     """
     origin = request.headers.get("Origin")
     if origin is not None and is_trusted_origin(origin):
@@ -154,9 +233,27 @@ def is_cross_origin(request: HttpRequest) -> bool:
     fetch_site = request.headers.get("Sec-Fetch-Site")
     if fetch_site is not None:
         return fetch_site not in SAME_ORIGIN_FETCH_SITES
-    if origin is None:
+    if origin is not None:
+        return origin != own_origin(request)
+    if not request.is_secure():
         return False
-    return origin != f"{request.scheme}://{request.get_host()}"
+    return not is_own_referer(request.headers.get("Referer", ""), request)
+
+
+def own_origin(request: HttpRequest) -> str:
+    return f"{request.scheme}://{request.get_host()}"
+
+
+def is_own_referer(referer: str, request: HttpRequest) -> bool:
+    """Whether Referer is an HTTPS address on this site (or on an origin in DJANGO_CSRF_TRUSTED_ORIGINS)."""
+    try:
+        parts = urlsplit(referer)
+    except ValueError:  # e.g. "https://[::1" (an unclosed IPv6 address)
+        return False
+    if parts.scheme != "https" or not parts.netloc:
+        return False
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return origin == own_origin(request) or is_trusted_origin(origin)
 
 
 def is_trusted_origin(origin: str) -> bool:
@@ -192,12 +289,16 @@ def refuse_cross_origin_posts(view: Callable[..., HttpResponseBase]) -> Callable
     @functools.wraps(view)
     def guarded(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
         if request.method not in ("GET", "HEAD", "OPTIONS") and is_cross_origin(request):
-            csrf_log.warning(
-                "Forbidden (cross-origin post from %s): %s",
-                request.headers.get("Origin") or request.headers.get("Sec-Fetch-Site"),
-                request.path,
-            )
+            csrf_log.warning("Forbidden (cross-origin post from %s): %s", _claimed_source(request), request.path)
             return csrf_failure(request)
         return view(request, *args, **kwargs)
 
     return csrf_exempt(guarded)
+
+
+def _claimed_source(request: HttpRequest) -> str:
+    """Where the request says it came from, for the log."""
+    for header in ("Origin", "Sec-Fetch-Site", "Referer"):
+        if request.headers.get(header):
+            return str(request.headers[header])
+    return "a page that sent no Origin, Sec-Fetch-Site or Referer"

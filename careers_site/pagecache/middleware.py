@@ -38,7 +38,10 @@ from careers_site.pagecache.generation import (
     one_generation_per_request,
 )
 
-PUBLIC_CACHE_CONTROL = f"public, max-age={settings.PUBLIC_CACHE_SECONDS}"
+# Browsers ask again every time (max-age=0, must-revalidate) and get a 304 while the page, its alert included, is
+# unchanged, so an edited alert shows on a reader's next page view; shared caches (a CDN, nginx) may keep a page
+# for PUBLIC_CACHE_SECONDS (s-maxage).
+PUBLIC_CACHE_CONTROL = f"public, max-age=0, must-revalidate, s-maxage={settings.PUBLIC_CACHE_SECONDS}"
 STALE_IF_ERROR_SECONDS = 24 * 60 * 60
 # Part of every page key: change it when CachedPage changes (or moves), so a release never unpickles an older shape.
 CACHED_PAGE_FORMAT = 4

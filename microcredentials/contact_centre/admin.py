@@ -1,110 +1,61 @@
-"""Contact-centre staff's admin: site alerts, opening hours and contact details.
+"""Contact-centre staff's admin: site alerts, opening hours, extra closed days and contact details.
 
-Every time here is entered and shown in New Zealand time, and the forms say so.
-Registered with the admin site when microcredentials.editing.admin imports this module.
+Every time here is entered and shown in New Zealand time, and the forms say so. The alert form shows how the
+alert reads now and at each moment its wording changes, before anything is saved (preview.py).
+Registered with the admin site by microcredentials.admin; ClosedDayAdmin registers itself at the end.
 """
 
 import datetime
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_POST
 
 from microcredentials.contact_centre.alerts import AlertStatus, alert_wording, reader_status
-from microcredentials.lib.forms import label_date_and_time_parts
+from microcredentials.contact_centre.forms import (
+    LIVE_NOW,
+    NZ_DESCRIPTION,
+    NZ_ZONE,
+    ClosedDayForm,
+    SiteAlertForm,
+)
+from microcredentials.contact_centre.preview import as_readers_see_it, wording_timeline
+from microcredentials.contact_centre.public_holidays import public_holidays
 from microcredentials.lib.nztime import NZ_TIME, format_clock, format_date, format_moment, format_when
-from microcredentials.models import ContactDetails, OpeningHours, SiteAlert
+from microcredentials.models import ClosedDay, ContactDetails, OpeningHours, SiteAlert
 
-NZ_ZONE = "New Zealand time (Pacific/Auckland)"
-NZ_DESCRIPTION = f"All times are {NZ_ZONE}. Daylight saving is allowed for automatically."
-# The admin shows help text as HTML, so the example markup is escaped to show as text.
-LINK_HELP = escape('Plain text. To add a link, write <a href="https://www.example.govt.nz/">link text</a>.')
-# Django's own message names the null character but not where it came from or what to do about it.
-NULL_CHARACTER = "The text has a hidden character that cannot be saved, usually from pasting. Type the text in again."
-TEXT_FIELDS = ["who", "contact_email", "extra_text", "message"]
-DATE_TIME_FIELDS = ["closes_at", "reopens_at", "show_from", "show_until"]
+# How far ahead the closed-days page lists the public holidays.
+HOLIDAYS_LISTED_DAYS = 400
 
 
-def daylight_saving_problem(wall: datetime.datetime) -> str | None:
-    """Why a New Zealand wall-clock time cannot be used, if it falls where the clocks change, else None."""
-    earlier, later = wall.replace(tzinfo=NZ_TIME, fold=0), wall.replace(tzinfo=NZ_TIME, fold=1)
-    if earlier.utcoffset() == later.utcoffset():
-        return None
-    when = f"{format_clock(wall.time())} on {format_date(wall.date())}"
-    if earlier.astimezone(datetime.UTC).astimezone(NZ_TIME).replace(tzinfo=None) != wall:
-        return f"There is no {when} in New Zealand: the clocks go forward an hour. Choose another time."
-    return f"{when} happens twice in New Zealand: the clocks go back an hour. Choose another time."
-
-
-class NZDateTimeField(forms.SplitDateTimeField):
-    """A date and a time in New Zealand, refused with a message that says what to type instead."""
-
-    default_error_messages = {
-        "invalid_date": "Enter the date as year, month and day, for example 2026-12-09.",
-        "invalid_time": "Enter the time as hours and minutes on a 24-hour clock, for example 17:00.",
-    }
-
-    def compress(self, data_list: tuple[datetime.date, datetime.time] | None) -> datetime.datetime | None:
-        # Django refuses these too, but in words about time zones, not about the clocks changing.
-        if data_list and all(value not in self.empty_values for value in data_list):
-            problem = daylight_saving_problem(datetime.datetime.combine(*data_list))
-            if problem:
-                raise ValidationError(problem, code="daylight_saving")
-        return super().compress(data_list)
-
-
-class SiteAlertForm(forms.ModelForm):
-    class Meta:
-        model = SiteAlert
-        fields = [
-            "kind",
-            "level",
-            "who",
-            "closes_at",
-            "reopens_at",
-            "contact_email",
-            "extra_text",
-            "message",
-            "show_from",
-            "show_until",
-        ]
-        labels = {
-            "closes_at": "Closes at (NZ time)",
-            "reopens_at": "Reopens at (NZ time)",
-            "show_from": "Show from (NZ time)",
-            "show_until": "Show until (NZ time)",
-        }
-        help_texts = {
-            "closes_at": f"{NZ_ZONE}.",
-            "reopens_at": f"{NZ_ZONE}.",
-            "contact_email": "Optional. Readers are invited to email this address while you are closed.",
-            "extra_text": f"Optional. {LINK_HELP}",
-            "message": f"{LINK_HELP} Nothing else is kept.",
-            "show_from": f"{NZ_ZONE}. The notice appears on every page from this time.",
-            "show_until": f"{NZ_ZONE}. Leave empty on a closure to show it until the centre reopens.",
-        }
-        field_classes = dict.fromkeys(DATE_TIME_FIELDS, NZDateTimeField)
-        error_messages = {
-            **{name: {"null_characters_not_allowed": NULL_CHARACTER} for name in TEXT_FIELDS},
-            "show_from": {"required": "Enter when to start showing the notice."},
-        }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        label_date_and_time_parts(self)
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        # The model's checks run even on a field the form has refused, so a time typed as "9am" would
-        # also get "Enter when the contact centre closes.": the form's own message, first, says what to do.
-        for name, errors in self.errors.items():
-            if name != NON_FIELD_ERRORS:
-                del errors[1:]
+def preview_html(form: SiteAlertForm | None, alert: SiteAlert, now: datetime.datetime) -> SafeString:
+    """The preview as the change form shows it and the form's script fetches it: the same HTML both ways."""
+    context: dict[str, Any] = {"alert": alert}
+    problems = [str(error) for errors in form.errors.values() for error in errors] if form is not None else []
+    problems = [problem for problem in problems if not problem.startswith(LIVE_NOW)]
+    complete = alert.kind != SiteAlert.Kind.CLOSURE or (alert.closes_at is not None and alert.reopens_at is not None)
+    if form is not None and not form.is_bound and alert.pk is None:
+        context["note"] = "Fill in the form to see how the alert will read."
+    elif problems or not complete:
+        context["note"] = "The preview shows once the form is complete and has no errors."
+    else:
+        try:
+            context["points"] = wording_timeline(as_readers_see_it(alert), now)
+        except OverflowError:  # a date near the end of the calendar: there is no day after it to work out
+            context["note"] = "The preview cannot show an alert that far ahead. Check the dates."
+        context["level"] = "warning" if alert.level == SiteAlert.Level.WARNING else "information"
+        context["label"] = "Warning" if alert.level == SiteAlert.Level.WARNING else "Information"
+    # The template escapes all it is given; the wording in it is already safe HTML.
+    return mark_safe(render_to_string("admin/microcredentials/sitealert/preview.html", context))
 
 
 def _nz_when(moment: datetime.datetime | None) -> str:
@@ -115,22 +66,34 @@ def _nz_when(moment: datetime.datetime | None) -> str:
 
 class SiteAlertAdmin(admin.ModelAdmin):
     form = SiteAlertForm
+    change_form_template = "admin/microcredentials/sitealert/change_form.html"
     list_display = ["__str__", "level", "shows_from", "shows_until", "status"]
     list_filter = ["kind", "level"]
-    readonly_fields = ["status", "wording_now"]
+    readonly_fields = ["status", "wording_now", "how_it_reads"]
     fieldsets = [
         (None, {"fields": ["kind", "level"], "description": NZ_DESCRIPTION}),
         (
             "Contact centre closure",
             {
                 "fields": ["who", "closes_at", "reopens_at", "contact_email", "extra_text"],
-                "description": "Fill in this part for a closure. The sentence readers see is written for you.",
+                "description": "For a closure only. The sentence readers see is written for you.",
+                "classes": ["alert-kind", "alert-kind-closure"],
             },
         ),
-        ("General notice", {"fields": ["message"], "description": "Fill in this part for a general notice."}),
-        ("When to show it", {"fields": ["show_from", "show_until"], "description": NZ_DESCRIPTION}),
-        ("How it reads", {"fields": ["status", "wording_now"]}),
+        (
+            "General notice",
+            {
+                "fields": ["message"],
+                "description": "For a general notice only.",
+                "classes": ["alert-kind", "alert-kind-general"],
+            },
+        ),
+        ("When to show it", {"fields": ["show_from", "show_until", "confirm_live"], "description": NZ_DESCRIPTION}),
     ]
+
+    def get_fieldsets(self, request: HttpRequest, obj: SiteAlert | None = None) -> Any:
+        shown = ["status", "wording_now", "how_it_reads"] if obj is not None else ["how_it_reads"]
+        return [*self.fieldsets, ("How it reads", {"fields": shown})]
 
     @admin.display(description="Shows from (NZ time)", ordering="show_from")
     def shows_from(self, alert: SiteAlert) -> str:
@@ -154,31 +117,78 @@ class SiteAlertAdmin(admin.ModelAdmin):
             return "Shown here once the notice is saved."
         now = timezone.now()
         status = reader_status(alert, now)
+        shown = as_readers_see_it(alert)
         if status is AlertStatus.SHOWN_NOW:
-            return alert_wording(alert, now)
+            return alert_wording(shown, now)
         if status is AlertStatus.SCHEDULED:  # worded for the moment it starts showing
             starts = alert.show_from
             return format_html(
-                "Not shown yet. From {} it will read: {}", format_moment(starts, now), alert_wording(alert, starts)
+                "Not shown yet. From {} it will read: {}", format_moment(starts, now), alert_wording(shown, starts)
             )
         if status is AlertStatus.EXPIRED:
             return "Not shown any more: the time to show it has passed."
         return format_html(
             "Not shown now: another alert takes priority. If it were shown, it would read: {}",
-            alert_wording(alert, now),
+            alert_wording(shown, now),
         )
 
-    def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        # Entered and shown in New Zealand time, whatever zone might be active for the request.
+    @admin.display(description="Preview: what readers see, and when it changes")
+    def how_it_reads(self, alert: SiteAlert) -> SafeString:
+        return preview_html(getattr(alert, "_preview_form", None), alert, timezone.now())
+
+    def get_form(self, request: HttpRequest, obj: SiteAlert | None = None, change: bool = False, **kwargs: Any) -> Any:
+        form_class = super().get_form(request, obj, change, **kwargs)
+
+        class RemembersItself(form_class):  # type: ignore[valid-type,misc]
+            """Lets the preview field see the form's errors (a read-only field is given only the instance)."""
+
+            def __init__(self, *args: Any, **form_kwargs: Any) -> None:
+                super().__init__(*args, **form_kwargs)
+                setattr(self.instance, "_preview_form", self)  # noqa: B010
+
+        return RemembersItself
+
+    def get_urls(self) -> list[URLPattern]:
+        preview = path(
+            "preview/", self.admin_site.admin_view(self.preview_view), name="microcredentials_sitealert_preview"
+        )
+        return [preview, *super().get_urls()]
+
+    def preview_view(self, request: HttpRequest) -> HttpResponse:
+        """The preview for the form as typed, for the form's script: only for those who may add or change alerts.
+        Checks the form and saves nothing."""
+        return require_POST(self._preview)(request)
+
+    def _preview(self, request: HttpRequest) -> HttpResponse:
+        alert = self.get_object(request, request.GET.get("alert", "")) if request.GET.get("alert") else None
+        allowed = self.has_change_permission(request, alert) if alert else self.has_add_permission(request)
+        if not allowed:
+            raise PermissionDenied
         with timezone.override(NZ_TIME):
-            return super().changeform_view(request, *args, **kwargs)
+            form = self.get_form(request, alert, change=alert is not None)(request.POST, instance=alert)
+            form.is_valid()
+            response = HttpResponse(preview_html(form, form.instance, timezone.now()))
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # Entered and shown in New Zealand time, whatever zone might be active for the request.
+        extra = {**(extra_context or {}), "preview_url": reverse("admin:microcredentials_sitealert_preview")}
+        with timezone.override(NZ_TIME):
+            return super().changeform_view(request, object_id, form_url, extra)
 
 
 class OpeningHoursForm(forms.ModelForm):
     class Meta:
         model = OpeningHours
         fields = ["weekday", "opens", "closes"]
-        labels = {"opens": "Opens (NZ time)", "closes": "Closes (NZ time)"}
+        labels = {"opens": "Opens (New Zealand time)", "closes": "Closes (New Zealand time)"}
         help_texts = {"opens": f"{NZ_ZONE}, 24-hour clock, e.g. 08:30.", "closes": f"{NZ_ZONE}, e.g. 17:00."}
 
 
@@ -206,3 +216,27 @@ class ContactDetailsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: ContactDetails | None = None) -> bool:
         return False
+
+
+@admin.register(ClosedDay)
+class ClosedDayAdmin(admin.ModelAdmin):
+    """Extra days the centre is closed all day. Its list also shows the coming public holidays, which the site
+    knows by itself: they need no entry here."""
+
+    form = ClosedDayForm
+    list_display = ["day_named", "reason"]
+    change_list_template = "admin/microcredentials/sitealert/closed_days_change_list.html"
+
+    @admin.display(description="Day", ordering="day")
+    def day_named(self, closed: ClosedDay) -> str:
+        return format_date(closed.day)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        today = timezone.localdate(timezone=NZ_TIME)
+        coming = public_holidays(today, today + datetime.timedelta(days=HOLIDAYS_LISTED_DAYS))
+        context = {
+            **(extra_context or {}),
+            "coming_holidays": [(format_date(day), name) for day, name in coming.items()],
+            "region": settings.CONTACT_CENTRE_REGION,
+        }
+        return super().changelist_view(request, extra_context=context)

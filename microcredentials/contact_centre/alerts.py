@@ -1,7 +1,9 @@
-"""Which site alert is live now, what it says in New Zealand time, and who has hidden it.
+"""Which site alerts are live now, what they say in New Zealand time, and who has hidden them.
 
 Everything here is a plain function of (alert, now, cookie), so a page always shows
-the alert and wording that are true at the moment it is rendered.
+the alerts and wording that are true at the moment it is rendered. Readers see at most two:
+the most urgent closure, first, and the most urgent other notice. A closure is never hidden by a notice.
+Closures include the automatic ones for public holidays and extra closed days (holiday_notices.py).
 """
 
 import datetime
@@ -15,7 +17,6 @@ from dataclasses import dataclass
 from cachetools import LRUCache
 from django.conf import settings
 from django.db import DatabaseError
-from django.db.models import Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -25,7 +26,15 @@ from django.utils.safestring import SafeString, mark_safe
 from careers_site.http import outage
 from careers_site.http.outage import DATABASE_DOWN
 from careers_site.pagecache.generation import content_generation, generation_get, generation_set
-from microcredentials.lib.nztime import NZ_TIME, format_moment, format_time
+from microcredentials.contact_centre.holiday_notices import (
+    HolidayClosure,
+    closure_schedule,
+    holiday_closures,
+    holiday_wording,
+    staff_alerts_not_over,
+    with_real_reopening,
+)
+from microcredentials.lib.nztime import NZ_TIME, format_moment, format_time, is_midnight
 from microcredentials.models import CONTACT_CENTRE_NAME, SiteAlert
 from microcredentials.pages.rendering import sanitise_link_text
 
@@ -36,6 +45,10 @@ DISMISSED_COOKIE = settings.ALERT_DISMISS_COOKIE
 DISMISSED_MAX_KEYS = 5
 DISMISSED_MAX_AGE = 365 * 24 * 60 * 60
 KEY_PATTERN = re.compile(r"\A[0-9]{1,18}-[0-9a-f]{12}\Z")
+MAX_SHOWN = 2  # a closure and one other notice
+
+# An alert staff posted, or an automatic closure for public holidays and extra closed days.
+Notice = SiteAlert | HolidayClosure
 
 
 @dataclass(frozen=True)
@@ -56,13 +69,13 @@ class AlertStatus(enum.StrEnum):
     SCHEDULED = "Scheduled"
     LIVE = "Live"
     EXPIRED = "Expired"
-    # A live alert as the admin tells them apart: readers see one alert at a time (live_alert decides which).
+    # A live alert as the admin tells them apart: readers see a closure and one other notice (live_alerts decides).
     SHOWN_NOW = "Shown now"
     NOT_SHOWN = "Live, but not shown: another alert takes priority"
 
 
-def alert_status(alert: SiteAlert, now: datetime.datetime) -> AlertStatus:
-    """Live, scheduled or expired: the rule live_alert and the admin list both use."""
+def alert_status(alert: Notice, now: datetime.datetime) -> AlertStatus:
+    """Live, scheduled or expired: the rule live_alerts and the admin list both use."""
     if alert.show_from > now:
         return AlertStatus.SCHEDULED
     ended = alert.show_until is not None and alert.show_until <= now
@@ -70,7 +83,7 @@ def alert_status(alert: SiteAlert, now: datetime.datetime) -> AlertStatus:
     return AlertStatus.EXPIRED if ended or reopened else AlertStatus.LIVE
 
 
-def closure_in_progress(alert: SiteAlert, now: datetime.datetime) -> bool:
+def closure_in_progress(alert: Notice, now: datetime.datetime) -> bool:
     """Whether the centre is closed at `now` because of this closure: closes_at <= now < reopens_at."""
     if alert.kind != SiteAlert.Kind.CLOSURE or alert.closes_at is None or alert.reopens_at is None:
         return False
@@ -91,7 +104,8 @@ def _closure_sentence(who: str, closes: datetime.datetime, reopens: datetime.dat
         return f"{who} reopened at {format_moment(reopens, now)}."
     if now >= closes:
         return f"{who} is now closed until {format_moment(reopens, now)}."
-    if closes.astimezone(NZ_TIME).date() == reopens.astimezone(NZ_TIME).date():
+    same_day = closes.astimezone(NZ_TIME).date() == reopens.astimezone(NZ_TIME).date()
+    if same_day and not is_midnight(closes):
         return f"{who} will be closed from {format_time(closes)} to {format_moment(reopens, now)}."
     return f"{who} will be closed from {format_moment(closes, now)}, reopening {format_moment(reopens, now)}."
 
@@ -100,7 +114,10 @@ def closure_wording(alert: SiteAlert, now: datetime.datetime) -> SafeString:
     """The closure notice as HTML, worded for the moment `now`, all in Pacific/Auckland time.
 
     Rules, applied to the New Zealand local time of each moment:
-    - Times are written 3.00pm, 8.30am; noon is 12.00pm and midnight is 12.00am (of the day it starts).
+    - Times are written 3.00pm, 8.30am, 12.30pm; noon is "midday", never "12.00pm".
+    - Midnight is "midnight", never "12.00am", and belongs to the day it starts: "midnight tonight" when that
+      day is tomorrow ("will be closed from midnight tonight, reopening …"), otherwise "midnight at the start
+      of Monday 25 September". A closure from midnight is never written "from midnight to 8.00am {day}".
     - A day is "today, Friday 22 September" or "tomorrow, Saturday 23 September" when it is the
       current or next New Zealand calendar day, otherwise "Monday 25 September". The year is added
       ("Monday 8 January 2024") only when it differs from the current New Zealand year.
@@ -110,6 +127,9 @@ def closure_wording(alert: SiteAlert, now: datetime.datetime) -> SafeString:
     - After it has reopened (never shown by live_alert): "{who} reopened at {time} {day}.".
     - {who} defaults to "The Customer Contact Group". With a contact email, a second sentence
       follows: "You can still email us at {email}.", the address a mailto link.
+    - Readers are told the real reopening time: a closure that would reopen on a public holiday or an extra
+      closed day (or the weekend next to one) is shown reopening when the centre really does
+      (holiday_notices.with_real_reopening). Automatic holiday notices follow holiday_notices.holiday_wording.
     Daylight saving needs no special case: each moment is converted on its own, and "today" and
     "tomorrow" compare calendar dates, never 24-hour offsets.
     """
@@ -125,8 +145,10 @@ def closure_wording(alert: SiteAlert, now: datetime.datetime) -> SafeString:
     )
 
 
-def alert_wording(alert: SiteAlert, now: datetime.datetime) -> SafeString:
+def alert_wording(alert: Notice, now: datetime.datetime) -> SafeString:
     """The alert's main text as readers see it at `now`: a closure's sentence, or a general notice's text."""
+    if isinstance(alert, HolidayClosure):
+        return holiday_wording(alert, now)
     return closure_wording(alert, now) if alert.kind == SiteAlert.Kind.CLOSURE else alert_text_html(alert.message)
 
 
@@ -135,8 +157,10 @@ def alert_text_html(text: str) -> SafeString:
     return mark_safe(sanitise_link_text(text))  # nh3's output is safe by construction
 
 
-def dismissal_key(alert: SiteAlert) -> str:
+def dismissal_key(alert: Notice) -> str:
     """The alert's id and a hash of everything that changes its wording, so an edited alert shows again."""
+    if isinstance(alert, HolidayClosure):
+        return alert.dismissal_key
     moments = [m.astimezone(datetime.UTC).isoformat() if m else "" for m in (alert.closes_at, alert.reopens_at)]
     fields = [alert.kind, str(alert.level), alert.who, *moments, alert.contact_email, alert.extra_text, alert.message]
     digest = hashlib.sha256("\x1f".join(fields).encode()).hexdigest()[:12]
@@ -159,7 +183,7 @@ def is_valid_key(key: str) -> bool:
     return bool(KEY_PATTERN.match(key))
 
 
-def displayed_alert(alert: SiteAlert, now: datetime.datetime) -> DisplayedAlert:
+def displayed_alert(alert: Notice, now: datetime.datetime) -> DisplayedAlert:
     """The alert as the template shows it at `now`."""
     is_closure = alert.kind == SiteAlert.Kind.CLOSURE
     warning = alert.level == SiteAlert.Level.WARNING
@@ -173,55 +197,63 @@ def displayed_alert(alert: SiteAlert, now: datetime.datetime) -> DisplayedAlert:
     )
 
 
-def _alerts_not_over(now: datetime.datetime) -> list[SiteAlert]:
-    """Live and scheduled alerts, cached per content generation.
-
-    Any change to an alert starts a new generation, and which of these is live is
-    decided afresh for every request, so the list never needs a timed expiry.
+def current_notices(now: datetime.datetime) -> list[Notice]:
+    """Every alert that may show today or later: staff's (closures with their real reopening) and the automatic
+    holiday closures. Worked out once per content generation and New Zealand day, so it costs a few queries per
+    content change or day, not per request; which of these is live is decided afresh for every request.
     """
-    key = f"alerts-not-over:{content_generation()}"
-    alerts: list[SiteAlert] | None = generation_get(key)
-    if alerts is None:
-        not_ended = Q(show_until__isnull=True) | Q(show_until__gt=now)
-        not_reopened = Q(kind=SiteAlert.Kind.GENERAL) | Q(reopens_at__gt=now)
-        alerts = list(SiteAlert.objects.filter(not_ended & not_reopened))
-        generation_set(key, alerts, timeout=None)
-    return alerts
+    today = now.astimezone(NZ_TIME).date()
+    key = f"alert-notices:{content_generation()}:{today.isoformat()}"
+    notices: list[Notice] | None = generation_get(key)
+    if notices is None:
+        start_of_today = datetime.datetime.combine(today, datetime.time(), tzinfo=NZ_TIME)
+        schedule = closure_schedule(today)
+        staff = [with_real_reopening(alert, schedule) for alert in staff_alerts_not_over(start_of_today)]
+        notices = [*staff, *holiday_closures(schedule)]
+        notices = [notice for notice in notices if alert_status(notice, start_of_today) is not AlertStatus.EXPIRED]
+        generation_set(key, notices, timeout=2 * 24 * 60 * 60)
+    return notices
 
 
-def _urgency(alert: SiteAlert, now: datetime.datetime) -> tuple[int, bool, datetime.datetime, int]:
-    """Live alerts rank by this, the most urgent highest: level, then a closure in progress, then the newest.
+def _urgency(alert: Notice, now: datetime.datetime) -> tuple[int, bool, bool, datetime.datetime, int]:
+    """Live alerts rank by this, the most urgent highest: level, then a closure in progress, then one staff posted
+    over an automatic one, then the newest.
 
     Within a level a closure in progress comes first: a later closure announced more recently
     must not hide that the centre is closed right now.
     """
-    return (alert.level, closure_in_progress(alert, now), alert.show_from, alert.pk)
+    return (alert.level, closure_in_progress(alert, now), alert.pk is not None, alert.show_from, alert.pk or 0)
 
 
-def live_alert(now: datetime.datetime, hidden: Collection[str] = ()) -> SiteAlert | None:
-    """The one alert to show at `now`, or None: the site and the admin's status both ask this.
+def live_alerts(now: datetime.datetime, hidden: Collection[str] = ()) -> list[Notice]:
+    """The alerts to show at `now`, at most two: the most urgent closure first, then the most urgent other notice.
 
-    `hidden` holds the dismissal keys of alerts this reader has hidden: the next most urgent shows instead.
-
-    Live means show_from <= now < show_until (no show_until: until someone ends it),
-    and, for a closure, now < reopens_at (alert_status holds the rule). Of the live
-    alerts the most urgent wins (_urgency holds the rule), then the most recently created.
-    Chosen from the cached list of alerts not over yet, so it costs one query per content
-    change, not one per request.
+    `hidden` holds the dismissal keys of alerts this reader has hidden: the next most urgent of its kind shows
+    instead. Live means show_from <= now < show_until (no show_until: until someone ends it), and, for a
+    closure, now < reopens_at (alert_status holds the rule). _urgency ranks them.
     """
-    live = [alert for alert in _alerts_not_over(now) if alert_status(alert, now) is AlertStatus.LIVE]
+    live = [alert for alert in current_notices(now) if alert_status(alert, now) is AlertStatus.LIVE]
     if hidden:
         live = [alert for alert in live if dismissal_key(alert) not in hidden]
-    return max(live, key=lambda alert: _urgency(alert, now), default=None)
+    closures = [alert for alert in live if alert.kind == SiteAlert.Kind.CLOSURE]
+    others = [alert for alert in live if alert.kind != SiteAlert.Kind.CLOSURE]
+    chosen = [max(group, key=lambda alert: _urgency(alert, now), default=None) for group in (closures, others)]
+    return [alert for alert in chosen if alert is not None][:MAX_SHOWN]
+
+
+def live_alert(now: datetime.datetime, hidden: Collection[str] = ()) -> Notice | None:
+    """The single most urgent live alert, or None: a warning before information, then as _urgency ranks them."""
+    return max(live_alerts(now, hidden), key=lambda alert: _urgency(alert, now), default=None)
 
 
 def reader_status(alert: SiteAlert, now: datetime.datetime) -> AlertStatus:
-    """The admin's status: alert_status, with "Live" told apart into the one alert readers see and the rest."""
-    status = alert_status(alert, now)
+    """The admin's status: alert_status, with "Live" told apart into the alerts readers see and the rest."""
+    as_shown = next((notice for notice in current_notices(now) if notice.pk == alert.pk), alert)
+    status = alert_status(as_shown, now)
     if status is not AlertStatus.LIVE:
         return status
-    shown = live_alert(now)
-    return AlertStatus.SHOWN_NOW if shown is not None and shown.pk == alert.pk else AlertStatus.NOT_SHOWN
+    shown = {notice.pk for notice in live_alerts(now) if notice.pk is not None}
+    return AlertStatus.SHOWN_NOW if alert.pk in shown else AlertStatus.NOT_SHOWN
 
 
 # The alert region as worked out for a (generation, whole second, dismissal cookie, path): at thousands of
@@ -245,26 +277,26 @@ def site_alert_html(request: HttpRequest) -> str:
 
 
 def _alert_region(request: HttpRequest, path: str, now: datetime.datetime) -> str:
-    """The region's HTML, reused within a minute of New Zealand time while a closure stays on the same
+    """The region's HTML, reused within a minute of New Zealand time while each closure stays on the same
     side of its closing time: "today" changes at midnight, and "now closed" in the second the centre
-    closes. A database that cannot be read leaves the alert out, so error pages still render.
+    closes. A database that cannot be read leaves the alerts out, so error pages still render.
     """
     try:
-        alert = live_alert(now, hidden=dismissed_keys(request.COOKIES.get(DISMISSED_COOKIE)))
+        alerts = live_alerts(now, hidden=dismissed_keys(request.COOKIES.get(DISMISSED_COOKIE)))
     except DATABASE_DOWN as error:
         outage.report.failed(f"site alert left out of {request.path}", error)
         return ""
     except DatabaseError as error:
         logger.warning("Site alert left out: the database could not be read (%s).", error)
         return ""
-    if alert is None:
+    if not alerts:
         return ""
-    alert_key = dismissal_key(alert)
-    closed = "closed" if closure_in_progress(alert, now) else "open"  # a closure may begin mid-minute
-    key = f"alert-html:{alert_key}:{now:%Y%m%d%H%M}:{closed}:{hashlib.sha256(path.encode()).hexdigest()[:16]}"
+    # A closure may begin mid-minute: whether each one has begun is part of the key.
+    states = ".".join(f"{dismissal_key(a)}:{'closed' if closure_in_progress(a, now) else 'open'}" for a in alerts)
+    key = f"alert-html:{states}:{now:%Y%m%d%H%M}:{hashlib.sha256(path.encode()).hexdigest()[:16]}"
     html: str | None = generation_get(key)  # the key names everything the HTML depends on
     if html is None:  # worded and rendered once a minute per page, not for every request
-        context = {"alert": displayed_alert(alert, now), "next_path": path}
+        context = {"alerts": [displayed_alert(alert, now) for alert in alerts], "next_path": path}
         html = render_to_string("includes/site_alert.html", context, request=request)
         generation_set(key, html, timeout=60)
     return html

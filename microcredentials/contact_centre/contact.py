@@ -1,78 +1,48 @@
-"""The contact page: regular opening hours, whether the centre is open now, and schema.org data.
+"""The contact page: regular opening hours, public holidays, whether the centre is open now, and schema.org data.
 
-All times are New Zealand times (Pacific/Auckland); each day's hours are turned into real
-moments on that calendar day, so daylight-saving changes need no special handling.
+All times are New Zealand times (Pacific/Auckland); the opening times come from schedule.py, which takes out
+public holidays, extra closed days and closures, so the status gives the real reopening time.
 """
 
 import datetime
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from microcredentials.contact_centre.alerts import closures_after
-from microcredentials.lib.nztime import NZ_TIME, WEEKDAYS, format_clock, format_day, format_time
-from microcredentials.models import CONTACT_CENTRE_NAME, ContactDetails, OpeningHours, SiteAlert
+from microcredentials.contact_centre.public_holidays import closed_days as closed_days_between
+from microcredentials.contact_centre.public_holidays import public_holidays
+from microcredentials.contact_centre.schedule import Closure, opening_periods, status_at
+from microcredentials.lib.nztime import NZ_TIME, WEEKDAYS, format_clock, format_day
+from microcredentials.models import CONTACT_CENTRE_NAME, ClosedDay, ContactDetails, OpeningHours
 from microcredentials.pages.metadata import json_ld_script
 
-# Look this far past the last known closure for the next opening time.
+# Look this far past the last known closure or closed day for the next opening time.
 SEARCH_DAYS_AFTER_CLOSURES = 8
 SEARCH_DAYS_LIMIT = 400
+NO_CLOSED_DAYS: Mapping[datetime.date, str] = {}
 
 
-@dataclass(frozen=True)
-class Period:
-    start: datetime.datetime
-    end: datetime.datetime
-
-
-def _regular_periods(hours: Iterable[OpeningHours], first_day: datetime.date, days: int) -> list[Period]:
-    by_weekday = {row.weekday: row for row in hours}
-    periods = []
-    for offset in range(days):
-        day = first_day + datetime.timedelta(days=offset)
-        row = by_weekday.get(day.weekday())
-        if row is not None:
-            start = datetime.datetime.combine(day, row.opens, tzinfo=NZ_TIME)
-            periods.append(Period(start, datetime.datetime.combine(day, row.closes, tzinfo=NZ_TIME)))
-    return periods
-
-
-def _without_closures(periods: list[Period], closures: Sequence[SiteAlert]) -> list[Period]:
-    """The periods with every closure cut out of them."""
-    for closure in closures:
-        if closure.closes_at is None or closure.reopens_at is None:
-            continue
-        pieces = []
-        for period in periods:
-            if closure.reopens_at <= period.start or closure.closes_at >= period.end:
-                pieces.append(period)
-                continue
-            if period.start < closure.closes_at:
-                pieces.append(Period(period.start, closure.closes_at))
-            if closure.reopens_at < period.end:
-                pieces.append(Period(closure.reopens_at, period.end))
-        periods = pieces
-    return periods
-
-
-def contact_status(now: datetime.datetime, hours: Sequence[OpeningHours], closures: Sequence[SiteAlert]) -> str:
+def contact_status(
+    now: datetime.datetime,
+    hours: Sequence[OpeningHours],
+    closures: Sequence[Closure],
+    closed_days: Mapping[datetime.date, str] = NO_CLOSED_DAYS,
+) -> str:
     """The status at `now`: "Open now, until 5.00pm" or "Closed now, reopening 8.30am Monday 25 September".
 
-    Regular hours with any closure taken out. An opening is described like the alerts:
-    "today, …" / "tomorrow, …" / weekday and date, the year only when it is not this year.
+    Regular hours less closed days (public holidays, extra closed days) and closures. An opening is described
+    like the alerts: "today, …" / "tomorrow, …" / weekday and date, the year only when it is not this year.
+    On a closed day the status names it: "Closed now for Matariki, reopening …".
     With no opening in sight (no hours at all, say) it is just "Closed now".
     """
     latest = max([now, *(c.reopens_at for c in closures if c.reopens_at)])
+    if closed_days:
+        after_last = max(closed_days) + datetime.timedelta(days=1)
+        latest = max(latest, datetime.datetime.combine(after_last, datetime.time(), tzinfo=NZ_TIME))
     days = min((latest - now).days + SEARCH_DAYS_AFTER_CLOSURES, SEARCH_DAYS_LIMIT)
     today = now.astimezone(NZ_TIME).date()
-    for period in _without_closures(_regular_periods(hours, today, days), closures):
-        if period.end <= now:
-            continue
-        if period.start <= now:
-            return f"Open now, until {format_time(period.end)}"
-        return f"Closed now, reopening {format_time(period.start)} {format_day(period.start, now)}"
-    return "Closed now"
+    return status_at(now, opening_periods(hours, closures, closed_days, today, days), closed_days)
 
 
 def weekly_hours(hours: Iterable[OpeningHours]) -> list[tuple[str, str]]:
@@ -114,15 +84,45 @@ def contact_schema(details: ContactDetails | None, hours: Iterable[OpeningHours]
     }
 
 
+def holidays_row(now: datetime.datetime, hours: Iterable[OpeningHours]) -> tuple[str, str]:
+    """The hours table's last row: closed on public holidays, naming the next one the centre would have opened on."""
+    today = now.astimezone(NZ_TIME).date()
+    open_weekdays = {row.weekday for row in hours}
+    coming = public_holidays(today, today + datetime.timedelta(days=SEARCH_DAYS_LIMIT))
+    upcoming = ((day, name) for day, name in coming.items() if day.weekday() in open_weekdays)
+    day, name = next(upcoming, (None, ""))
+    if day is None:
+        return ("Public holidays", "Closed on public holidays.")
+    if day == today:
+        return ("Public holidays", f"Closed on public holidays. Today is {name}.")
+    when = format_day(datetime.datetime.combine(day, datetime.time(12), tzinfo=NZ_TIME), now)
+    on = "" if when.startswith("tomorrow") else "on "
+    return ("Public holidays", f"Closed on public holidays. The next is {name}, {on}{when}.")
+
+
+def extra_closed_days(now: datetime.datetime) -> list[str]:
+    """Staff's coming extra closed days, as the contact page lists them: "Tuesday 29 December (the Christmas break)"."""
+    today = now.astimezone(NZ_TIME).date()
+    listed = []
+    for extra in ClosedDay.objects.filter(day__gte=today)[:10]:
+        when = format_day(datetime.datetime.combine(extra.day, datetime.time(12), tzinfo=NZ_TIME), now)
+        listed.append(f"{when} ({extra.reason})" if extra.reason else when)
+    return listed
+
+
 def contact_page_context(now: datetime.datetime, page_url: str) -> dict[str, object]:
-    """Everything the contact page shows at `now`: three small queries."""
+    """Everything the contact page shows at `now`: a few small queries; the public holidays are worked out."""
     details = ContactDetails.objects.first()
     hours = list(OpeningHours.objects.all())
+    today = now.astimezone(NZ_TIME).date()
+    closed = closed_days_between(today, today + datetime.timedelta(days=SEARCH_DAYS_LIMIT))
+    periods = opening_periods(hours, closures_after(now), closed, today, SEARCH_DAYS_LIMIT)
     return {
         "details": details,
         "contact_name": details.name if details else CONTACT_CENTRE_NAME,
         "phone_href": "tel:" + re.sub(r"[^0-9+]", "", details.phone) if details else "",
-        "weekly_hours": weekly_hours(hours),
-        "status": contact_status(now, hours, closures_after(now)),
+        "weekly_hours": [*weekly_hours(hours), holidays_row(now, hours)],
+        "extra_closed_days": extra_closed_days(now),
+        "status": status_at(now, periods, closed),
         "schema": json_ld_script(contact_schema(details, hours, page_url)),
     }

@@ -6,14 +6,17 @@ might hide after its image data.
 """
 
 import io
+import logging
 import re
 import uuid
 from dataclasses import dataclass
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.urls import reverse
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 # Pillow format name -> (file extension, save options).
@@ -29,6 +32,9 @@ STORED_NAME = re.compile(rf"[0-9a-f]{{32}}\.(?:{'|'.join(CONTENT_TYPES)})")
 MAX_PIXELS = 40_000_000  # far beyond any web image; refuses decompression bombs early
 NOT_AN_IMAGE = "This file is not a JPEG, PNG or WebP image. Upload a photo or graphic saved in one of those formats."
 TOO_MANY_PIXELS = "This image has too many pixels. Resize it to under 40 megapixels first."
+STORE_UNAVAILABLE = "The image could not be saved just now. Try again in a few minutes."
+
+logger = logging.getLogger(__name__)
 
 
 class UploadRejected(Exception):
@@ -96,8 +102,23 @@ def store_upload(upload: UploadedFile) -> StoredImage:
     if upload.size is None or upload.size > max_upload_bytes():
         raise UploadRejected(too_large_message(), status=413)
     data, extension = reencode_image(upload)
-    name = default_storage.save(f"{settings.MARKDOWNX_MEDIA_PATH}{uuid.uuid4().hex}.{extension}", ContentFile(data))
-    return StoredImage(name=name, url=default_storage.url(name))
+    try:
+        name = default_storage.save(f"{settings.MARKDOWNX_MEDIA_PATH}{uuid.uuid4().hex}.{extension}", ContentFile(data))
+    except (OSError, BotoCoreError, ClientError):  # the folder, or the object storage, cannot take it just now
+        logger.exception("An uploaded image could not be stored")
+        raise UploadRejected(STORE_UNAVAILABLE, status=503) from None
+    return StoredImage(name=name, url=upload_url(name))
+
+
+def upload_url(name: str) -> str:
+    """Where pages link to a stored upload: the app's own /media/uploads/<name> (endpoints.uploaded_image), which
+    serves it from whichever storage holds it, or with DJANGO_MEDIA_S3_CUSTOM_DOMAIN the CDN in front of the bucket.
+
+    Not the storage's own address: for a private bucket that is a signed link that stops working within the hour.
+    """
+    if settings.MEDIA_S3_CUSTOM_DOMAIN:
+        return default_storage.url(name)
+    return reverse("uploaded_image", kwargs={"name": name.removeprefix(settings.MARKDOWNX_MEDIA_PATH)})
 
 
 def open_upload(name: str) -> tuple[File, str] | None:

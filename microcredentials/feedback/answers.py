@@ -1,7 +1,8 @@
 """'Was this page useful?': the form, the guards against bots and floods, and the reports for staff.
 
 Nothing about the reader is stored: a feedback row holds the page, the answer, an optional comment and the
-time. The rate limit keys the cache with a keyed hash of the client's address, which expires with the window.
+time. The rate limit counts in the database (ratelimit.py), under a keyed hash of the client's address, so every
+worker shares one count; the count's row ends with its window.
 """
 
 import csv
@@ -11,13 +12,13 @@ from typing import Any, TextIO
 from axes.helpers import get_client_ip_address
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from microcredentials.feedback.ratelimit import count_attempt
 from microcredentials.models import AdvicePage, PageFeedback
 
 COMMENT_MAX_LENGTH = 1000
@@ -95,14 +96,8 @@ def is_bot(request: HttpRequest) -> bool:
 def is_rate_limited(request: HttpRequest) -> bool:
     """Count this attempt against the client; True once they pass RATE_LIMIT within the window."""
     client = get_client_ip_address(request) or "unknown"
-    key = "feedback-rate:" + salted_hmac("feedback-rate-limit", client).hexdigest()
-    cache.add(key, 0, RATE_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the entry expired between add and incr
-        cache.set(key, 1, RATE_WINDOW_SECONDS)
-        count = 1
-    return count > RATE_LIMIT
+    key = "feedback:" + salted_hmac("feedback-rate-limit", client).hexdigest()
+    return count_attempt(key, RATE_WINDOW_SECONDS) > RATE_LIMIT
 
 
 def save_feedback(page: AdvicePage, form: FeedbackForm) -> PageFeedback:

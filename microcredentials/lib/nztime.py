@@ -13,10 +13,13 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 
 
 def format_clock(clock: datetime.time) -> str:
-    """A wall-clock time the New Zealand way: 3.00pm, 8.30am, 12.00pm (noon), 12.00am (midnight).
+    """A wall-clock time the New Zealand way: 3.00pm, 8.30am, 12.05am; noon is "midday", 00:00 "midnight".
 
-    Django's "g.i" would give "3.00" but its "a" gives "p.m.", so the am/pm style is ours.
+    Django's "g.i" would give "3.00" but its "a" gives "p.m.", so the am/pm style is ours. "12.00pm" and
+    "12.00am" are never written: people read them either way.
     """
+    if clock.minute == 0 and clock.hour in (0, 12):
+        return "midnight" if clock.hour == 0 else "midday"
     hour = clock.hour % 12 or 12
     return f"{hour}.{clock.minute:02d}{'am' if clock.hour < 12 else 'pm'}"
 
@@ -24,6 +27,12 @@ def format_clock(clock: datetime.time) -> str:
 def format_time(moment: datetime.datetime) -> str:
     """The New Zealand wall-clock time of a moment, as format_clock writes it."""
     return format_clock(moment.astimezone(NZ_TIME).time())
+
+
+def is_midnight(moment: datetime.datetime) -> bool:
+    """Whether a moment is 00:00 New Zealand time: the start of its calendar day."""
+    local = moment.astimezone(NZ_TIME)
+    return (local.hour, local.minute) == (0, 0)
 
 
 def weekday_and_date(day: datetime.date) -> str:
@@ -54,7 +63,16 @@ def format_day(moment: datetime.datetime, now: datetime.datetime) -> str:
 
 
 def format_moment(moment: datetime.datetime, now: datetime.datetime) -> str:
-    """A moment as seen at `now`: "3.00pm today, Friday 22 September", "8.30am Monday 25 September"."""
+    """A moment as seen at `now`: "3.00pm today, Friday 22 September", "midday Monday 25 September".
+
+    Midnight belongs to the day it starts, and says so: "midnight tonight" when that day is tomorrow,
+    otherwise "midnight at the start of Monday 25 September".
+    """
+    if is_midnight(moment):
+        day = moment.astimezone(NZ_TIME).date()
+        if day == now.astimezone(NZ_TIME).date() + datetime.timedelta(days=1):
+            return "midnight tonight"
+        return f"midnight at the start of {format_day(moment, now)}"
     return f"{format_time(moment)} {format_day(moment, now)}"
 
 

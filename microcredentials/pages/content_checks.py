@@ -184,12 +184,12 @@ def anchor_warnings(links: list[tuple[str, str]], body_html: str) -> list[str]:
 def image_address_warnings(images: list[tuple[str | None, str]]) -> list[str]:
     """Images not stored on this site: its security policy (and the sanitiser, for data: addresses) lets pages
     show only images from this site."""
-    this_site = urlsplit(settings.SITE_URL).netloc
+    this_site = {urlsplit(settings.SITE_URL).netloc, settings.MEDIA_S3_CUSTOM_DOMAIN} - {""}
     return [
         f'The image "{alt or address[:60]}" is not stored on this site, so readers would see a broken image. '
         "Upload it in the editor instead: drag the image file into the page text."
         for alt, address in images
-        if (urlsplit(address).scheme or urlsplit(address).netloc) and urlsplit(address).netloc != this_site
+        if (urlsplit(address).scheme or urlsplit(address).netloc) and urlsplit(address).netloc not in this_site
     ]
 
 

@@ -69,6 +69,15 @@ MAX_TAG_SCAN = 10_000_000
 # paragraph, list item or table cell.
 MAX_INLINE_SCAN = 5_000_000
 TAG_START = re.compile(r"</|<[a-zA-Z]")
+# attr_list reads "{.class}" or "{#id}" at the end of a heading, table cell or definition term: its pattern tries each
+# space before a "{" in turn and reads on to the end of the line, so a line of " { { {" takes time that grows with the
+# square of its length (99,999 characters took 15 s). 2,000,000 characters of such reading take about 0.1 s.
+MAX_ATTRIBUTE_SCAN = 2_000_000
+# A run of spaces, perhaps ending in the "{" that lets attr_list's pattern start at each of them; and the escapes
+# that come first ("\\" is an escaped backslash, "\{" an escaped brace that starts nothing). Each run is matched once.
+ESCAPE_OR_SPACES = re.compile(r"\\[\\{]| +\{?")
+# Python-Markdown reads tabs as spaces, up to the next multiple of this.
+TAB_LENGTH = 4
 # A backslash and the character after it are an escape ("\[" is a plain bracket): matched, then skipped.
 ESCAPE_OR_SCAN_START = re.compile(r"\\.|[\[`]", re.DOTALL)
 
@@ -161,6 +170,7 @@ def check_markdown_limits(source: str) -> None:
         )
     _check_blocks(source)
     _check_tags(source)
+    _check_attribute_lists(source)
 
 
 def _check_blocks(source: str) -> None:
@@ -191,6 +201,30 @@ def _check_tags(source: str) -> None:
             "A “<” followed by a letter starts an HTML tag: close the tag with “>”, "
             "or put a space after a “<” that is meant as text, as in “a < b”."
         )
+
+
+def _check_attribute_lists(source: str) -> None:
+    lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    scans = [_attribute_scan(line.expandtabs(TAB_LENGTH)) for line in lines]
+    if sum(scans) > MAX_ATTRIBUTE_SCAN:
+        line = scans.index(max(scans)) + 1
+        raise MarkdownRefused(
+            f"The body has too many “{{” signs after a space, for example on line {line:,}. At the end of a heading "
+            "or a table cell, “{” after a space starts a list of attributes (as in “## Fees {#fees}”), and a long "
+            "run of them takes too long to read. Remove the “{” signs you do not need, or put a backslash before "
+            "each one that is meant as text (\\{)."
+        )
+
+
+def _attribute_scan(line: str) -> int:
+    """The most characters attr_list's pattern can read in a line: from each space before a "{" to the line's end."""
+    work = 0
+    for match in ESCAPE_OR_SPACES.finditer(line):
+        if match[0].startswith(" ") and match[0].endswith("{"):
+            first, spaces = match.start(), len(match[0]) - 1
+            # One start at each space of the run, each reading on to the end of the line.
+            work += spaces * (len(line) - first) - spaces * (spaces - 1) // 2
+    return work
 
 
 def _next(positions: list[int], after: int, default: int) -> int:

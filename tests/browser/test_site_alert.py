@@ -61,3 +61,28 @@ def test_hiding_without_javascript_posts_and_comes_back(
     page.goto(site.advice_path)
     expect(page.get_by_role("heading", level=1)).to_have_text("Micro-credentials")
     expect(page.locator("[data-site-alert]")).to_have_count(0)
+
+
+def test_a_warning_never_hides_a_closure_and_each_can_be_hidden(
+    page: Page, site: Site, live_closure: SiteAlert
+) -> None:
+    SiteAlert.objects.create(
+        kind=SiteAlert.Kind.GENERAL,
+        level=SiteAlert.Level.WARNING,
+        message="Our phone lines are down this morning.",
+        show_from=live_closure.show_from,
+    )
+    page.goto(site.advice_path)
+    alerts = page.locator("[data-site-alert]")
+    expect(alerts).to_have_count(2)
+    expect(alerts.nth(0)).to_contain_text(CLOSURE_SENTENCE)  # the closure first
+    expect(alerts.nth(1)).to_contain_text("Our phone lines are down this morning.")
+    expect(page.get_by_role("region", name="Information")).to_be_visible()
+    expect(page.get_by_role("region", name="Warning")).to_be_visible()
+
+    alerts.nth(0).get_by_role("button", name="Hide this message").click()
+    expect(alerts.nth(0)).to_be_hidden()
+    expect(page.get_by_text("Our phone lines are down this morning.")).to_be_visible()
+    page.reload()
+    expect(page.locator("[data-site-alert]")).to_have_count(1)
+    expect(page.locator("[data-site-alert]")).to_contain_text("Our phone lines are down this morning.")

@@ -68,6 +68,9 @@ def test_contact_centre_staff_post_a_closure_and_cannot_edit_pages(
         # "Show from" is filled in with the time the form opened, so the notice shows at once.
         expect(page.locator("#id_show_from_0")).to_have_value(f"{now:%Y-%m-%d}")
         page.get_by_role("button", name="Save", exact=True).click()
+        # Live at once: the form asks staff to confirm that it shows on every page now.
+        page.get_by_label("This shows on every page now").check()
+        page.get_by_role("button", name="Save", exact=True).click()
         expect(page.locator(".messagelist")).to_contain_text("was added successfully")
 
         page.goto(site.advice_path)

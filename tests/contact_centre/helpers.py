@@ -33,7 +33,7 @@ def two_closures_on_29_november_2026() -> tuple[SiteAlert, SiteAlert]:
     """The tester's case, on Sunday 29 November 2026: a closure under way since 9.00am, and one announced
     later (a newer show_from) that closes at 11.00pm that night. Saved."""
     under_way = closure(nz(2026, 11, 29, 9), nz(2026, 11, 30, 8, 30), show_from=nz(2026, 11, 27, 9))
-    tonight = closure(nz(2026, 11, 29, 23), nz(2026, 12, 31, 8, 30), show_from=nz(2026, 11, 28, 9))
+    tonight = closure(nz(2026, 11, 29, 23), nz(2026, 12, 18, 8, 30), show_from=nz(2026, 11, 28, 9))
     under_way.save()
     tonight.save()
     return under_way, tonight

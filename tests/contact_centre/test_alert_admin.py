@@ -54,7 +54,7 @@ def errors_for(client: Client, data: dict[str, str]) -> dict[str, list[str]]:
 def test_times_are_entered_in_new_zealand_time_and_the_form_says_so(admin_client_nz: Client) -> None:
     form_page = admin_client_nz.get(ADD_URL).content.decode()
     assert "Pacific/Auckland" in form_page
-    assert "Closes at (NZ time)" in form_page
+    assert "Closes at (New Zealand time)" in form_page
     assert "write &lt;a href=&quot;https://www.example.govt.nz/&quot;&gt;link text&lt;/a&gt;." in form_page
     response = admin_client_nz.post(ADD_URL, closure_form())
     assert response.status_code == 302
@@ -258,7 +258,7 @@ def test_change_page_says_when_another_alert_takes_priority(
     assert '<div class="readonly">Live, but not shown: another alert takes priority</div>' in html
     assert (
         "Not shown now: another alert takes priority. If it were shown, it would read: The Customer Contact Group "
-        "will be closed from 11.00pm today, Sunday 29 November, reopening 8.30am Thursday 31 December." in html
+        "will be closed from 11.00pm today, Sunday 29 November, reopening 8.30am Friday 18 December." in html
     )
 
 
@@ -321,12 +321,13 @@ def _member_of(group_name: str) -> Client:
 
 @pytest.mark.django_db
 def test_contact_centre_may_manage_alerts_and_hours_and_nothing_else() -> None:
-    models = ["sitealert", "contactdetails", "openinghours"]
+    models = ["sitealert", "contactdetails", "openinghours", "closedday"]
     assert _codenames("Contact centre") == {f"{a}_{m}" for m in models for a in ["add", "change", "delete", "view"]}
     client = _member_of("Contact centre")
     assert client.get(ADD_URL).status_code == 200
     assert client.post(ADD_URL, closure_form()).status_code == 302
     assert client.get("/admin/microcredentials/openinghours/1/change/").status_code == 200
+    assert client.get("/admin/microcredentials/closedday/").status_code == 200
     assert client.get("/admin/microcredentials/advicepage/").status_code == 403
     assert client.get("/admin/microcredentials/topic/add/").status_code == 403
     assert client.get("/admin/auth/user/").status_code == 403

@@ -9,7 +9,13 @@ from django.db import OperationalError, ProgrammingError, connection
 from django.test import Client
 from pytest_django import DjangoAssertNumQueries
 
-from microcredentials.contact_centre.alerts import DISMISSED_COOKIE, alert_status, dismissal_key, live_alert
+from microcredentials.contact_centre.alerts import (
+    DISMISSED_COOKIE,
+    alert_status,
+    dismissal_key,
+    live_alert,
+    live_alerts,
+)
 from microcredentials.models import AdvicePage, SiteAlert
 from tests.contact_centre.helpers import EMAIL, closure, general, nz, two_closures_on_29_november_2026
 
@@ -87,7 +93,7 @@ def test_a_closure_under_way_beats_a_newer_one_not_yet_begun(
     assert "11.00pm" not in html
     # Once both are under way, the newest shows again.
     assert live_alert(nz(2026, 11, 29, 23)) == tonight
-    assert "is now closed until 8.30am Thursday 31 December." in page_at(client, "/", nz(2026, 11, 29, 23))
+    assert "is now closed until 8.30am Friday 18 December." in page_at(client, "/", nz(2026, 11, 29, 23))
 
 
 def test_a_closure_under_way_beats_a_newer_notice_of_its_level(
@@ -97,24 +103,55 @@ def test_a_closure_under_way_beats_a_newer_notice_of_its_level(
     assert "is now closed until 8.30am tomorrow" in page_at(client, "/", nz(2026, 11, 29, 10))
 
 
-def test_a_warning_still_beats_a_closure_under_way(client: Client, two_closures: tuple[SiteAlert, SiteAlert]) -> None:
+def test_a_warning_and_a_closure_are_both_shown_closure_first(
+    client: Client, two_closures: tuple[SiteAlert, SiteAlert]
+) -> None:
+    # A "phone lines are down" warning no longer hides that the centre is closed: readers see both.
     general("Beware of scam calls.", nz(2026, 11, 1), level=SiteAlert.Level.WARNING)
     html = page_at(client, "/", nz(2026, 11, 29, 10))
+    assert html.count(REGION) == 2
+    closure_at = html.index("is now closed until 8.30am tomorrow, Monday 30 November.")
+    assert closure_at < html.index("Beware of scam calls.")
+    assert html.count("Hide this message") == 2
+    assert 'aria-labelledby="site-alert-label"' in html and 'aria-labelledby="site-alert-label-2"' in html
+    assert "11.00pm" not in html  # still one closure: the one under way
+
+
+def test_each_of_the_two_can_be_hidden_on_its_own(client: Client, two_closures: tuple[SiteAlert, SiteAlert]) -> None:
+    warning = general("Beware of scam calls.", nz(2026, 11, 1), level=SiteAlert.Level.WARNING)
+    under_way, tonight = two_closures
+    client.cookies[DISMISSED_COOKIE] = dismissal_key(warning)
+    html = page_at(client, "/", nz(2026, 11, 29, 10))
+    assert "Beware of scam calls." not in html
+    assert "is now closed until 8.30am tomorrow" in html
+    client.cookies[DISMISSED_COOKIE] = dismissal_key(under_way)
+    html = page_at(client, "/", nz(2026, 11, 29, 10))
     assert "Beware of scam calls." in html
-    assert "is now closed" not in html
+    assert "will be closed from 11.00pm today" in html  # the next closure takes the hidden one's place
 
 
-def test_live_alert_costs_one_query_per_content_change(
+def test_never_more_than_one_closure_and_one_notice(client: Client, two_closures: tuple[SiteAlert, SiteAlert]) -> None:
+    general("Older notice", nz(2026, 11, 1))
+    general("Newer notice", nz(2026, 11, 2))
+    alerts = live_alerts(nz(2026, 11, 29, 10))
+    assert [alert.pk for alert in alerts][0] == two_closures[0].pk
+    assert len(alerts) == 2
+    assert page_at(client, "/", nz(2026, 11, 29, 10)).count(REGION) == 2
+
+
+def test_live_alerts_cost_a_few_queries_per_content_change(
     weekend_closure: SiteAlert, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
+    # Staff's alerts, and the schedule (closures, opening hours, extra closed days) for the holiday notices:
+    # worked out once per content change and New Zealand day, not per request.
     general("Another", nz(2023, 11, 1))
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(4):
         assert live_alert(FRIDAY_MORNING) == weekend_closure
     with django_assert_num_queries(0):
         assert live_alert(FRIDAY_MORNING) == weekend_closure
     weekend_closure.level = SiteAlert.Level.WARNING
     weekend_closure.save()
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(4):
         assert live_alert(FRIDAY_MORNING).level == SiteAlert.Level.WARNING  # type: ignore[union-attr]
 
 
@@ -184,7 +221,7 @@ def test_a_closure_that_begins_mid_minute_takes_over_in_that_very_second(client:
     # Beginning makes a closure more urgent than a newer one not yet begun: that, too, must show on time.
     begins = nz(2026, 11, 29, 9, 0, 30)
     closure(begins, nz(2026, 11, 30, 8, 30), show_from=nz(2026, 11, 27, 9)).save()
-    closure(nz(2026, 11, 29, 23), nz(2026, 12, 31, 8, 30), show_from=nz(2026, 11, 28, 9)).save()
+    closure(nz(2026, 11, 29, 23), nz(2026, 12, 18, 8, 30), show_from=nz(2026, 11, 28, 9)).save()
     just_before = begins - datetime.timedelta(milliseconds=1)
     for _ in range(2):  # the second time, from what the first worked out
         assert "will be closed from 11.00pm today" in page_at(client, "/", just_before)

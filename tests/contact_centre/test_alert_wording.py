@@ -34,7 +34,7 @@ def test_no_email_sentence_without_an_email() -> None:
 def test_closing_tomorrow() -> None:
     alert = closure(nz(2023, 9, 22, 12), nz(2023, 9, 25, 8, 30))
     assert closure_wording(alert, nz(2023, 9, 21, 16)) == (
-        f"{WHO} will be closed from 12.00pm tomorrow, Friday 22 September, reopening 8.30am Monday 25 September."
+        f"{WHO} will be closed from midday tomorrow, Friday 22 September, reopening 8.30am Monday 25 September."
     )
 
 
@@ -54,8 +54,8 @@ def test_reopening_tomorrow() -> None:
 @pytest.mark.parametrize(
     ("now", "expected"),
     [
-        (nz(2023, 11, 9, 16), "will be closed from 12.00pm to 1.30pm tomorrow, Friday 10 November."),
-        (nz(2023, 11, 10, 9), "will be closed from 12.00pm to 1.30pm today, Friday 10 November."),
+        (nz(2023, 11, 9, 16), "will be closed from midday to 1.30pm tomorrow, Friday 10 November."),
+        (nz(2023, 11, 10, 9), "will be closed from midday to 1.30pm today, Friday 10 November."),
         (nz(2023, 11, 10, 12), "is now closed until 1.30pm today, Friday 10 November."),
         (nz(2023, 11, 10, 13, 29), "is now closed until 1.30pm today, Friday 10 November."),
     ],
@@ -104,8 +104,7 @@ def test_closure_spanning_new_year(now: datetime.datetime, expected: str) -> Non
 def test_new_years_eve_closure_reopening_tomorrow_shows_next_year() -> None:
     alert = closure(nz(2023, 12, 31, 12), nz(2024, 1, 1, 9))
     assert closure_wording(alert, nz(2023, 12, 31, 10)) == (
-        f"{WHO} will be closed from 12.00pm today, Sunday 31 December, "
-        "reopening 9.00am tomorrow, Monday 1 January 2024."
+        f"{WHO} will be closed from midday today, Sunday 31 December, reopening 9.00am tomorrow, Monday 1 January 2024."
     )
 
 
@@ -152,18 +151,110 @@ def test_spanning_the_april_daylight_saving_end() -> None:
 def test_noon_and_midnight() -> None:
     alert = closure(nz(2023, 11, 10, 12), nz(2023, 11, 13, 0))
     assert closure_wording(alert, nz(2023, 11, 10, 8)) == (
-        f"{WHO} will be closed from 12.00pm today, Friday 10 November, reopening 12.00am Monday 13 November."
+        f"{WHO} will be closed from midday today, Friday 10 November, "
+        "reopening midnight at the start of Monday 13 November."
     )
+
+
+# Every sentence form, with midday and midnight in it: "12.00pm" and "12.00am" are never written.
+MIDNIGHT_FRIDAY = nz(2023, 11, 10, 0)  # the midnight that starts Friday 10 November
+
+
+@pytest.mark.parametrize(
+    ("closes", "reopens", "now", "expected"),
+    [
+        # Closing at midnight, read the day before: "from midnight tonight".
+        (
+            MIDNIGHT_FRIDAY,
+            nz(2023, 11, 13, 8, 30),
+            nz(2023, 11, 9, 15),
+            "will be closed from midnight tonight, reopening 8.30am Monday 13 November.",
+        ),
+        # Read earlier, the midnight is named by the day it starts.
+        (
+            MIDNIGHT_FRIDAY,
+            nz(2023, 11, 13, 8, 30),
+            nz(2023, 11, 7, 15),
+            "will be closed from midnight at the start of Friday 10 November, reopening 8.30am Monday 13 November.",
+        ),
+        # From midnight to a time the same day: never "from midnight to 8.00am".
+        (
+            MIDNIGHT_FRIDAY,
+            nz(2023, 11, 10, 8),
+            nz(2023, 11, 9, 20),
+            "will be closed from midnight tonight, reopening 8.00am tomorrow, Friday 10 November.",
+        ),
+        # Reopening at midnight.
+        (
+            nz(2023, 11, 9, 15),
+            MIDNIGHT_FRIDAY,
+            nz(2023, 11, 9, 9),
+            "will be closed from 3.00pm today, Thursday 9 November, reopening midnight tonight.",
+        ),
+        (nz(2023, 11, 9, 15), MIDNIGHT_FRIDAY, nz(2023, 11, 9, 16), "is now closed until midnight tonight."),
+        (
+            nz(2023, 11, 8, 15),
+            nz(2023, 11, 13, 0),
+            nz(2023, 11, 9, 16),
+            "is now closed until midnight at the start of Monday 13 November.",
+        ),
+        # Midday, in the same-day form and the until form.
+        (
+            nz(2023, 11, 10, 12),
+            nz(2023, 11, 10, 13),
+            nz(2023, 11, 10, 9),
+            "will be closed from midday to 1.00pm today, Friday 10 November.",
+        ),
+        (
+            nz(2023, 11, 10, 9),
+            nz(2023, 11, 10, 12),
+            nz(2023, 11, 9, 9),
+            "will be closed from 9.00am to midday tomorrow, Friday 10 November.",
+        ),
+        (
+            nz(2023, 11, 10, 9),
+            nz(2023, 11, 10, 12),
+            nz(2023, 11, 10, 10),
+            "is now closed until midday today, Friday 10 November.",
+        ),
+        (
+            nz(2023, 11, 10, 12),
+            nz(2023, 11, 13, 12),
+            nz(2023, 11, 10, 9),
+            "will be closed from midday today, Friday 10 November, reopening midday Monday 13 November.",
+        ),
+        # After it reopens (never shown to readers, but worded by the same rules).
+        (
+            nz(2023, 11, 9, 15),
+            MIDNIGHT_FRIDAY,
+            nz(2023, 11, 10, 9),
+            "reopened at midnight at the start of today, Friday 10 November.",
+        ),
+        (
+            nz(2023, 11, 9, 15),
+            nz(2023, 11, 10, 12),
+            nz(2023, 11, 10, 13),
+            "reopened at midday today, Friday 10 November.",
+        ),
+    ],
+)
+def test_midday_and_midnight_in_every_sentence_form(
+    closes: datetime.datetime, reopens: datetime.datetime, now: datetime.datetime, expected: str
+) -> None:
+    wording = closure_wording(closure(closes, reopens), now)
+    assert wording == f"{WHO} {expected}"
+    assert "12.00" not in wording
 
 
 @pytest.mark.parametrize(
     ("moment", "expected"),
     [
-        (nz(2023, 11, 10, 0, 0), "12.00am"),
+        (nz(2023, 11, 10, 0, 0), "midnight"),
         (nz(2023, 11, 10, 0, 5), "12.05am"),
         (nz(2023, 11, 10, 8, 30), "8.30am"),
         (nz(2023, 11, 10, 11, 59), "11.59am"),
-        (nz(2023, 11, 10, 12, 0), "12.00pm"),
+        (nz(2023, 11, 10, 12, 0), "midday"),
+        (nz(2023, 11, 10, 12, 30), "12.30pm"),
         (nz(2023, 11, 10, 15, 0), "3.00pm"),
         (nz(2023, 11, 10, 23, 45), "11.45pm"),
     ],

@@ -45,17 +45,17 @@ LUNCH_CLOSURE = closure(nz(2023, 11, 22, 12), nz(2023, 11, 22, 13, 30))
     ("now", "closures", "expected"),
     [
         (nz(2023, 11, 24, 10), [WEEKEND_CLOSURE], "Open now, until 3.00pm"),
-        (nz(2023, 11, 24, 15), [WEEKEND_CLOSURE], "Closed now, reopening 12.00pm Tuesday 28 November"),
-        (nz(2023, 11, 27, 9), [WEEKEND_CLOSURE], "Closed now, reopening 12.00pm tomorrow, Tuesday 28 November"),
+        (nz(2023, 11, 24, 15), [WEEKEND_CLOSURE], "Closed now, reopening midday Tuesday 28 November"),
+        (nz(2023, 11, 27, 9), [WEEKEND_CLOSURE], "Closed now, reopening midday tomorrow, Tuesday 28 November"),
         (nz(2023, 11, 28, 12), [WEEKEND_CLOSURE], "Open now, until 5.00pm"),
-        (nz(2023, 11, 22, 11), [LUNCH_CLOSURE], "Open now, until 12.00pm"),
+        (nz(2023, 11, 22, 11), [LUNCH_CLOSURE], "Open now, until midday"),
         (nz(2023, 11, 22, 12, 30), [LUNCH_CLOSURE], "Closed now, reopening 1.30pm today, Wednesday 22 November"),
         (
             nz(2023, 11, 22, 12, 30),
             [LUNCH_CLOSURE, WEEKEND_CLOSURE],
             "Closed now, reopening 1.30pm today, Wednesday 22 November",
         ),
-        (nz(2023, 11, 24, 16), [LUNCH_CLOSURE, WEEKEND_CLOSURE], "Closed now, reopening 12.00pm Tuesday 28 November"),
+        (nz(2023, 11, 24, 16), [LUNCH_CLOSURE, WEEKEND_CLOSURE], "Closed now, reopening midday Tuesday 28 November"),
     ],
 )
 def test_status_with_closures(
@@ -117,8 +117,8 @@ def test_page_reflects_edited_details_and_hours(client: Client, db: None) -> Non
     html = get_contact(client, nz(2023, 11, 22, 11))
     assert "kia.ora@careers.example.govt.nz" in html
     assert '<a href="tel:+6441234567">+64 4 123 4567</a>' in html
-    assert "Open now, until 12.00pm" in html
-    assert '<th scope="row">Wednesday</th><td>10.00am to 12.00pm</td>' in html
+    assert "Open now, until midday" in html
+    assert '<th scope="row">Wednesday</th><td>10.00am to midday</td>' in html
 
 
 def _json_ld(html: str) -> dict[str, object]:

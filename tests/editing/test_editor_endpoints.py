@@ -105,7 +105,9 @@ def test_anonymous_requests_are_refused(client: Client, url: str) -> None:
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", [PREVIEW_URL, UPLOAD_URL])
 def test_signed_in_non_staff_are_refused(client: Client, url: str) -> None:
-    member = make_user("member", CONTENT_EDITORS, is_staff=False)
+    member = make_user("member", CONTENT_EDITORS)  # joining a staff group gives Staff status ...
+    member.is_staff = False  # ... which an administrator may take away again to stop them signing in
+    member.save()
     assert login(client, member).post(url, {"content": "## Hi"}).status_code == 403
 
 

@@ -1,7 +1,8 @@
 """CSRF protection for readers' forms from the browser's own headers (security.refuse_cross_origin_posts).
 
 Both forms a reader can send (page feedback and hiding the alert) are checked here against every kind of
-request the guard tells apart. The test client talks to http://testserver.
+request the guard tells apart. The test client talks to http://testserver, or to https://testserver when a
+test says `secure`: over HTTPS a post with neither Origin nor Sec-Fetch-Site must carry a Referer on this site.
 """
 
 import logging
@@ -15,6 +16,7 @@ from microcredentials.contact_centre.alerts import DISMISSED_COOKIE
 from microcredentials.models import AdvicePage, PageFeedback, SiteAlert
 
 OUR_ORIGIN = "http://testserver"
+OUR_HTTPS_ORIGIN = "https://testserver"
 
 REFUSED = {
     "another site": {"origin": "https://elsewhere.example", "sec-fetch-site": "cross-site"},
@@ -32,12 +34,35 @@ ACCEPTED = {
 }
 
 
-def send_feedback(page: AdvicePage, headers: dict[str, str]) -> int:
-    return Client().post(f"/feedback/{page.pk}/", {"useful": "yes"}, headers=headers).status_code
+# Over HTTPS, from a browser that sends neither Origin nor Sec-Fetch-Site (older than 2020): Referer decides.
+REFUSED_OVER_HTTPS = {
+    "another site's page": {"referer": "https://elsewhere.example/careers/"},
+    "no Referer at all": {},
+    "our host over plain HTTP": {"referer": "http://testserver/plan-your-career/"},
+    "a look-alike host": {"referer": "https://testserver.elsewhere.example/"},
+    "our host as a user name": {"referer": "https://testserver@elsewhere.example/"},
+    "another port": {"referer": "https://testserver:8443/"},
+    "a malformed Referer": {"referer": "https://[::1"},
+    "not an address": {"referer": "testserver"},
+}
+ACCEPTED_OVER_HTTPS = {
+    "our own page": {"referer": f"{OUR_HTTPS_ORIGIN}/plan-your-career/micro-credentials/"},
+    "our origin alone": {"referer": f"{OUR_HTTPS_ORIGIN}/"},
+    "a current browser (Referer is not read)": {
+        "origin": OUR_HTTPS_ORIGIN,
+        "sec-fetch-site": "same-origin",
+        "referer": "https://elsewhere.example/",
+    },
+    "a browser with Origin but no Sec-Fetch-Site": {"origin": OUR_HTTPS_ORIGIN},
+}
 
 
-def hide_alert(headers: dict[str, str]) -> tuple[int, bool]:
-    response = Client().post("/alerts/dismiss/", {"key": "1-0123456789ab", "next": "/"}, headers=headers)
+def send_feedback(page: AdvicePage, headers: dict[str, str], secure: bool = False) -> int:
+    return Client().post(f"/feedback/{page.pk}/", {"useful": "yes"}, headers=headers, secure=secure).status_code
+
+
+def hide_alert(headers: dict[str, str], secure: bool = False) -> tuple[int, bool]:
+    response = Client().post("/alerts/dismiss/", {"key": "1-0123456789ab", "next": "/"}, headers=headers, secure=secure)
     return response.status_code, DISMISSED_COOKIE in response.cookies
 
 
@@ -63,6 +88,46 @@ def test_a_post_from_our_own_pages_goes_through(shipped_content: AdvicePage, hea
     assert send_feedback(shipped_content, headers) == 303
     assert hide_alert(headers) == (303, True)
     assert PageFeedback.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("headers", REFUSED_OVER_HTTPS.values(), ids=REFUSED_OVER_HTTPS.keys())
+def test_over_https_a_post_without_origin_or_fetch_site_needs_a_referer_on_this_site(
+    shipped_content: AdvicePage, headers: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="django.security.csrf"):
+        assert send_feedback(shipped_content, headers, secure=True) == 403
+        assert hide_alert(headers, secure=True) == (403, False)
+    assert not PageFeedback.objects.exists()
+    source = headers.get("referer") or "a page that sent no Origin, Sec-Fetch-Site or Referer"
+    warnings = [record.getMessage() for record in caplog.records if record.name == "django.security.csrf"]
+    assert warnings == [
+        f"Forbidden (cross-origin post from {source}): /feedback/{shipped_content.pk}/",
+        f"Forbidden (cross-origin post from {source}): /alerts/dismiss/",
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("headers", ACCEPTED_OVER_HTTPS.values(), ids=ACCEPTED_OVER_HTTPS.keys())
+def test_over_https_a_post_from_our_own_pages_goes_through(
+    shipped_content: AdvicePage, headers: dict[str, str]
+) -> None:
+    assert send_feedback(shipped_content, headers, secure=True) == 303
+    assert hide_alert(headers, secure=True) == (303, True)
+
+
+@pytest.mark.django_db
+def test_over_plain_http_a_post_without_any_of_the_headers_still_goes_through(shipped_content: AdvicePage) -> None:
+    """Development and tests over http://: as before, a program's post with no browser headers is accepted."""
+    assert send_feedback(shipped_content, {}) == 303
+    assert send_feedback(shipped_content, {"referer": "https://elsewhere.example/"}) == 303
+
+
+@pytest.mark.django_db
+@override_settings(CSRF_TRUSTED_ORIGINS=["https://careers.example.govt.nz"])
+def test_over_https_a_referer_on_a_trusted_origin_goes_through(shipped_content: AdvicePage) -> None:
+    assert send_feedback(shipped_content, {"referer": "https://careers.example.govt.nz/a/b/"}, secure=True) == 303
+    assert send_feedback(shipped_content, {"referer": "https://other.example.govt.nz/a/b/"}, secure=True) == 403
 
 
 @pytest.mark.django_db

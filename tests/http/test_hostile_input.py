@@ -2,25 +2,35 @@
 
 Whatever arrives (odd paths, broken query strings, forged headers, junk form bodies),
 every URL answers with a status a client caused (ACCEPTABLE_STATUSES), never a 500,
-and never echoes the input back unescaped.
+and never echoes the input back unescaped. That holds for readers, and for signed-in staff
+on every staff form and endpoint: each admin form is sent as the page fills it in, with
+hostile values in some of its fields, and the editor's and the admin's own endpoints get
+any body and any query string.
 
-When a feature adds a URL or a form, add one line to PUBLIC_URLS or FORM_ENDPOINTS.
+When a feature adds a URL or a form, add one line to PUBLIC_URLS or FORM_ENDPOINTS (readers),
+or STAFF_FORMS, STAFF_ENDPOINTS or STAFF_PAGES (staff).
 """
 
+import datetime
+import re
+from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import quote
 
 import pytest
+import reversion
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.test.client import encode_multipart
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from microcredentials.models import AdvicePage
+from microcredentials.editing import previews
+from microcredentials.models import AdvicePage, ClosedDay, ContactDetails, OpeningHours, Redirect, SiteAlert
 
 ADMIN = f"/{settings.ADMIN_PATH}"
 
@@ -36,11 +46,11 @@ PUBLIC_URLS = [
     "/contact/",
     f"{ADMIN}login/",
     "/static/css/site.css",
+    "/.well-known/security.txt",
 ]
 
-# Every form or POST endpoint, with the field names it reads. One line per form.
-# (The editor's /markdownx/markdownify/ ["content"] and /markdownx/upload/ ["image"] join this list
-# once the editing branch's staff-only versions replace markdownx's own views, which answer 500.)
+# Every form or POST endpoint readers can reach, with the field names it reads. One line per form.
+# (The staff's forms and endpoints are in STAFF_FORMS and STAFF_ENDPOINTS, below.)
 FORM_ENDPOINTS = [
     (f"{ADMIN}login/", ["username", "password", "next"]),
     ("/alerts/dismiss/", ["key", "next"]),
@@ -241,3 +251,291 @@ def form_client(cross_site: bool, user: User | None) -> Client:
 @pytest.fixture(autouse=True)
 def _fresh_form_clients() -> None:
     _form_clients.clear()
+
+
+# Staff: every admin form and staff endpoint, as a signed-in superuser (who may use them all). "{page}" and the
+# like are filled in from the `staff_objects` fixture.
+PAGE_ADMIN = f"{ADMIN}microcredentials/advicepage/"
+# (the page with the form, where it posts to): one line per staff form. The page's own fields are sent as it
+# fills them in, with hostile values in some of them.
+STAFF_FORMS = [
+    (f"{PAGE_ADMIN}add/", None),
+    (f"{PAGE_ADMIN}{{page}}/change/", None),
+    (f"{ADMIN}microcredentials/topic/add/", None),
+    (f"{ADMIN}microcredentials/topic/{{topic}}/change/", None),
+    (f"{ADMIN}microcredentials/sitealert/add/", None),
+    (f"{ADMIN}microcredentials/sitealert/{{alert}}/change/", None),
+    (f"{ADMIN}microcredentials/sitealert/add/", f"{ADMIN}microcredentials/sitealert/preview/"),
+    (f"{ADMIN}microcredentials/sitealert/{{alert}}/change/", f"{ADMIN}microcredentials/sitealert/preview/"),
+    (f"{ADMIN}microcredentials/openinghours/add/", None),
+    (f"{ADMIN}microcredentials/openinghours/{{hours}}/change/", None),
+    (f"{ADMIN}microcredentials/contactdetails/{{contact}}/change/", None),
+    (f"{ADMIN}microcredentials/closedday/add/", None),
+    (f"{ADMIN}microcredentials/redirect/add/", None),
+    (f"{ADMIN}microcredentials/redirect/{{redirect}}/change/", None),
+]
+# Django's admin answers 500 when a form comes back with a value that is not a number in an autocomplete field:
+# AutocompleteSelect looks the value up to redraw the field, and the lookup raises ValueError. Until the page and
+# redirect admins use a widget that skips such values, these fields keep their values here, and
+# test_an_autocomplete_field_with_a_value_that_is_not_a_number_is_refused_cleanly records the bug (strict xfail).
+KNOWN_TO_CRASH = {PAGE_ADMIN: {"related_pages"}, f"{ADMIN}microcredentials/redirect/": {"page"}}
+# Django's date hierarchy answers 500 for year 1 or 9999 (microcredentials/feedback/admin.py explains, and refuses
+# them for page feedback). The activity log still answers 500, so its year parameter is left out of STAFF_PAGES
+# until it refuses them too; test_a_year_the_list_cannot_show_is_refused records it.
+KNOWN_TO_CRASH_PAGES = [
+    f"{ADMIN}admin/logentry/?action_time__year=1",
+    f"{ADMIN}admin/logentry/?action_time__year=9999",
+]
+# POST endpoints for staff, with the field names they read. One line per endpoint.
+STAFF_ENDPOINTS = [
+    ("/markdownx/markdownify/", ["content"]),
+    ("/markdownx/upload/", ["image"]),
+    (f"{ADMIN}microcredentials/sitealert/preview/", ["kind", "message", "level", "show_from", "show_until"]),
+    (f"{PAGE_ADMIN}{{page}}/preview/", ["title", "summary", "body"]),
+    (f"{PAGE_ADMIN}{{page}}/preview-links/", []),
+    (f"{PAGE_ADMIN}{{page}}/preview-links/{{link}}/revoke/", []),
+    (f"{PAGE_ADMIN}{{page}}/history/{{version}}/restore/", []),
+    (f"{PAGE_ADMIN}", ["action", "_selected_action", "select_across", "index"]),
+]
+# Staff pages read with GET, with the query parameters they read. One line per page.
+STAFF_PAGES = [
+    (ADMIN, []),
+    (PAGE_ADMIN, ["q", "o", "p", "e", "status__exact", "topic__id__exact", "all"]),
+    (f"{PAGE_ADMIN}{{page}}/change/", ["_changelist_filters", "_popup", "_to_field"]),
+    (f"{PAGE_ADMIN}{{page}}/preview/", []),
+    (f"{PAGE_ADMIN}{{page}}/history/", []),
+    (f"{PAGE_ADMIN}{{page}}/history/compare/", ["from", "to"]),
+    (f"{ADMIN}microcredentials/sitealert/", ["q", "o", "kind__exact", "level__exact"]),
+    (f"{ADMIN}microcredentials/pagefeedback/", ["q", "o", "useful__exact", "created_at__year"]),
+    (f"{ADMIN}microcredentials/pagefeedback/summary/", []),
+    (f"{ADMIN}admin/logentry/", ["q", "o", "action_flag__exact"]),
+    (f"{ADMIN}microcredentials/closedday/", ["q", "o"]),
+    ("/preview/{token}/", []),
+]
+
+
+STAFF_PATH_PREFIXES = [PAGE_ADMIN, f"{PAGE_ADMIN}1/", f"{ADMIN}microcredentials/sitealert/", "/markdownx/", "/preview/"]
+
+
+class FormFields(HTMLParser):
+    """What a browser sends from the page's main form: its fields as filled in, and its submit buttons' names."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: list[tuple[str, str]] = []
+        self.buttons: list[str] = []
+        self._text: tuple[str, list[str]] | None = None
+        self._select: str | None = None
+        self._options: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = {key: value or "" for key, value in attrs}
+        name, kind = attr.get("name", ""), attr.get("type", "text")
+        if tag == "input" and name and kind == "submit":
+            self.buttons.append(name)
+        elif tag == "input" and name and kind in ("checkbox", "radio"):
+            if "checked" in attr:
+                self.fields.append((name, attr.get("value", "on")))
+        elif tag == "input" and name and kind not in ("file", "button", "image", "reset"):
+            self.fields.append((name, attr.get("value", "")))
+        elif tag == "textarea" and name:
+            self._text = (name, [])
+        elif tag == "select" and name:
+            self._select, self._options = name, []
+        elif tag == "option" and self._select is not None:
+            self._options.append(attr.get("value", ""))
+            if "selected" in attr:
+                self.fields.append((self._select, attr.get("value", "")))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "textarea" and self._text:
+            self.fields.append((self._text[0], "".join(self._text[1])))
+            self._text = None
+        elif tag == "select" and self._select is not None:
+            if self._select not in dict(self.fields) and self._options:
+                self.fields.append((self._select, self._options[0]))
+            self._select = None
+
+    def handle_data(self, data: str) -> None:
+        if self._text:
+            self._text[1].append(data)
+
+
+@pytest.fixture
+def chief(db: None) -> User:
+    return User.objects.create_superuser("chief", password="a-long-test-password")
+
+
+@pytest.fixture
+def staff_objects(shipped_content: AdvicePage, chief: User) -> dict[str, object]:
+    """One of everything the staff forms change, and the ids their addresses need."""
+    page = shipped_content
+    with reversion.create_revision():
+        page.save()
+    version = reversion.models.Version.objects.get_for_object(page).first()
+    assert version is not None
+    alert = SiteAlert.objects.create(kind=SiteAlert.Kind.GENERAL, message="Phones are busy.", show_from=timezone.now())
+    redirect = Redirect.objects.create(old_path="/old-address/", page=page)
+    link = previews.share(page, chief)
+    ClosedDay.objects.create(day=datetime.date(2026, 12, 29), reason="the Christmas break")
+    contact = ContactDetails.objects.first() or ContactDetails.objects.create()
+    hours = OpeningHours.objects.first()
+    assert hours is not None, "the opening hours come with the migrations"
+    return {
+        "page": page.pk,
+        "topic": page.topic_id,
+        "alert": alert.pk,
+        "redirect": redirect.pk,
+        "link": link.pk,
+        "token": link.token,
+        "version": version.pk,
+        "contact": contact.pk,
+        "hours": hours.pk,
+    }
+
+
+def form_as_filled_in(client: Client, url: str) -> FormFields:
+    """The admin form on `url` as it comes, read afresh for each example: a page's form carries the version it
+    was opened at, so one read before another example saved the page would only meet the edit-conflict check."""
+    response = client.get(url)
+    assert response.status_code == 200, f"{url} answered {response.status_code}"
+    html = response.content.decode()
+    main = re.search(r'<form[^>]*id="\w+_form".*?</form>', html, re.DOTALL)
+    parser = FormFields()
+    parser.feed(main[0] if main else html)
+    return parser
+
+
+# Each form's field and button names, as its first read in the test found them: what Hypothesis draws from must not
+# change between examples (an example that saves can change what the form shows next time).
+_form_shapes: dict[str, tuple[list[str], list[str]]] = {}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_form_shapes() -> None:
+    _form_shapes.clear()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("form_url", "post_url"), STAFF_FORMS, ids=[f"{a}->{b or 'itself'}" for a, b in STAFF_FORMS])
+@given(data=st.data())
+def test_staff_forms_survive_hostile_values_in_any_of_their_fields(
+    staff_objects: dict[str, object],
+    chief: User,
+    settings: object,
+    tmp_path: object,
+    form_url: str,
+    post_url: str | None,
+    data: st.DataObject,
+) -> None:
+    settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
+    client = form_client(False, chief)
+    url = form_url.format(**staff_objects)
+    form = form_as_filled_in(client, url)
+    crashing = set().union(*(fields for prefix, fields in KNOWN_TO_CRASH.items() if form_url.startswith(prefix)))
+    names, buttons = _form_shapes.setdefault(
+        url, (sorted({name for name, _ in form.fields} - crashing) or ["x"], list(form.buttons))
+    )
+    hostile = data.draw(st.dictionaries(st.sampled_from(names), hostile_text, min_size=1, max_size=4))
+    extra = data.draw(st.dictionaries(hostile_text, hostile_text, max_size=2))
+    fields: dict[str, list[str]] = {}
+    for name, value in form.fields:
+        fields.setdefault(name, []).append(value)
+    for name, value in (hostile | extra).items():
+        fields[name] = [value, *data.draw(st.lists(hostile_text, max_size=1))]  # sometimes given twice
+    button = data.draw(st.one_of(st.none(), st.sampled_from(buttons))) if buttons else None
+    if button:
+        fields[button] = ["1"]
+    target = (post_url or form_url).format(**staff_objects)
+    as_multipart = data.draw(st.booleans())
+    if as_multipart:
+        response = client.post(target, fields)
+    else:
+        body = "&".join(f"{quote(name)}={quote(value)}" for name, values in fields.items() for value in values)
+        response = client.post(target, body, content_type="application/x-www-form-urlencoded")
+    assert_handled(response, f"POST {target} with {sorted(hostile)} hostile")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url", "fields"), STAFF_ENDPOINTS, ids=[url for url, _ in STAFF_ENDPOINTS])
+@given(data=st.data(), cross_site=st.booleans())
+def test_staff_endpoints_survive_any_body(
+    staff_objects: dict[str, object],
+    chief: User,
+    settings: object,
+    tmp_path: object,
+    url: str,
+    fields: list[str],
+    data: st.DataObject,
+    cross_site: bool,
+) -> None:
+    settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
+    client = form_client(cross_site, chief)
+    target = url.format(**staff_objects)
+    body, content_type = data.draw(form_bodies(fields or ["x"]))
+    response = client.generic("POST", target, body, content_type=content_type, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert_handled(response, f"POST {target} as {content_type[:40]!r}")
+    if cross_site:
+        assert response.status_code in {403, 413}, "every staff form refuses a post from another site"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url", "keys"), STAFF_PAGES, ids=[url for url, _ in STAFF_PAGES])
+@given(data=st.data())
+def test_staff_pages_survive_any_query_string(
+    staff_objects: dict[str, object], chief: User, url: str, keys: list[str], data: st.DataObject
+) -> None:
+    client = form_client(False, chief)
+    known = st.sampled_from(keys) if keys else hostile_text
+    pairs = data.draw(st.lists(st.tuples(st.one_of(known, hostile_text), hostile_text), max_size=5))
+    add_a_number: bool = data.draw(st.booleans())
+    if keys and add_a_number:  # a known key with a plausible value (a version id, a page number)
+        pairs.append((data.draw(st.sampled_from(keys)), str(data.draw(st.integers(-1, 10**12)))))
+    query = "&".join(f"{quote(key)}={quote(value)}" for key, value in pairs)
+    target = url.format(**staff_objects)
+    assert_handled(client.get(target, QUERY_STRING=query), f"GET {target}?{query[:80]}")
+
+
+@pytest.mark.django_db
+@given(
+    path=st.builds(
+        lambda prefix, segments: prefix + "/".join(segments),
+        st.sampled_from(
+            [PAGE_ADMIN, f"{PAGE_ADMIN}1/", f"{ADMIN}microcredentials/sitealert/", "/markdownx/", "/preview/"]
+        ),
+        st.lists(hostile_text.map(lambda text: quote(text, safe="")), max_size=3),
+    ),
+    method=st.sampled_from(["GET", "POST", "PUT", "DELETE"]),
+)
+def test_any_staff_path_and_method_is_answered_cleanly(
+    staff_objects: dict[str, object], chief: User, path: str, method: str
+) -> None:
+    assert_handled(form_client(False, chief).generic(method, path), f"{method} {path[:80]} as staff")
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(raises=ValueError, strict=True, reason="Django's AutocompleteSelect looks up the raw value")
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        (f"{PAGE_ADMIN}{{page}}/change/", "related_pages"),
+        (f"{ADMIN}microcredentials/redirect/{{redirect}}/change/", "page"),
+    ],
+)
+def test_an_autocomplete_field_with_a_value_that_is_not_a_number_is_refused_cleanly(
+    staff_objects: dict[str, object], chief: User, url: str, field: str
+) -> None:
+    """A known 500 (see KNOWN_TO_CRASH): when this passes, remove the xfail and the field from KNOWN_TO_CRASH."""
+    client = form_client(False, chief)
+    target = url.format(**staff_objects)
+    fields = dict(form_as_filled_in(client, target).fields) | {field: "abc"}
+    assert_handled(client.post(target, fields), f"POST {target} with {field}=abc")
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(raises=(ValueError, OverflowError), strict=True, reason="Django's date hierarchy cannot bound it")
+@pytest.mark.parametrize("address", KNOWN_TO_CRASH_PAGES)
+def test_a_year_the_list_cannot_show_is_refused(chief: User, address: str) -> None:
+    """A known 500 (see KNOWN_TO_CRASH_PAGES): when this passes, remove the xfail, and add the year to STAFF_PAGES."""
+    url, _, query = address.partition("?")
+    assert_handled(form_client(False, chief).get(url, QUERY_STRING=query), f"GET {address}")

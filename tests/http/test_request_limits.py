@@ -134,3 +134,22 @@ def test_client_address_trusts_only_our_proxies(
     settings.TRUSTED_PROXY_COUNT = proxies  # type: ignore[attr-defined]
     request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded_for)  # type: ignore[attr-defined]
     assert client_ip_address(request) == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("view", ["change", "delete"])
+@pytest.mark.parametrize("admin", ["auth/user", "microcredentials/topic"])
+def test_an_empty_to_field_in_the_admin_gets_400_with_a_one_line_warning_not_a_500(
+    shipped_content: AdvicePage, caplog: pytest.LogCaptureFixture, admin: str, view: str
+) -> None:
+    """Found by tests/http/test_hostile_input.py: Django's change and delete pages looked up a field named ""."""
+    chief = User.objects.create_superuser("chief", password="a-long-test-password")
+    client = Client(raise_request_exception=False)
+    client.force_login(chief)
+    pk = chief.pk if admin == "auth/user" else shipped_content.topic_id
+    url = f"/{settings.ADMIN_PATH}{admin}/{pk}/{view}/"
+    for response in (client.get(url, {"_to_field": ""}), client.post(url, {"_to_field": ""})):
+        assert response.status_code == 400
+        assert "<h1>Sorry, we could not understand that request</h1>" in response.content.decode()
+    assert errors_logged(caplog) == []
+    assert client.get(url, {"_to_field": "id"}).status_code == 200

@@ -52,7 +52,7 @@ def test_the_image_is_slim_python_311_and_runs_as_a_non_root_user() -> None:
 def test_every_run_step_of_the_dockerfile_is_in_the_script() -> None:
     runs = [args for keyword, args in instructions(DOCKERFILE) if keyword == "RUN"]
     assert any("collectstatic" in run for run in runs)
-    assert any("pip install -r requirements.txt" in run for run in runs)
+    assert any("pip install --require-hashes --no-deps -r requirements.lock" in run for run in runs)
     missing = [
         part
         for run in runs

@@ -2,6 +2,7 @@
 
 import gzip
 import http.client
+import importlib.metadata
 import os
 import queue
 import re
@@ -199,3 +200,55 @@ def test_prepared_statements_can_be_turned_off_for_a_pooler(setting: str, thresh
     result = manage("shell", "--no-imports", "-c", show, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == threshold
+
+
+COOKIE_NAMES = """
+from django.conf import settings
+from django.test import Client
+print(settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
+print(settings.SESSION_COOKIE_PATH, settings.CSRF_COOKIE_PATH)
+print(settings.SESSION_COOKIE_DOMAIN, settings.CSRF_COOKIE_DOMAIN)
+response = Client().get("/{admin}login/", secure=True)
+print(response.status_code)
+print(response.cookies[settings.CSRF_COOKIE_NAME].OutputString())
+"""
+
+
+def test_production_cookies_carry_the_host_prefix_and_meet_its_rules(tmp_path: Path) -> None:
+    """`__Host-`: a browser keeps the cookie only if it is Secure, Path=/ and has no Domain (and came over HTTPS)."""
+    env = production_env(DJANGO_ALLOWED_HOSTS="testserver", DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}")
+    result = manage("shell", "--no-imports", "-c", COOKIE_NAMES.format(admin=settings.ADMIN_PATH), env=env)
+    assert result.returncode == 0, result.stderr
+    names, paths, domains, status, csrf_cookie = result.stdout.splitlines()[-5:]
+    assert names == "__Host-sessionid __Host-csrftoken"
+    assert (paths, domains) == ("/ /", "None None")
+    assert status == "200"
+    name, *attributes = [part.strip() for part in csrf_cookie.split(";")]
+    assert name.startswith("__Host-csrftoken=")
+    assert "Secure" in attributes and "Path=/" in attributes
+    assert not [attribute for attribute in attributes if attribute.lower().startswith("domain")]
+
+
+def test_a_production_settings_run_over_plain_http_keeps_the_plain_cookie_names() -> None:
+    """Over plain HTTP on 127.0.0.1 (tests, benchmarks), clients that are not browsers read the cookies back."""
+    show = "from django.conf import settings; print(settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)"
+    result = manage("shell", "--no-imports", "-c", show, env=production_env(DJANGO_SECURE_SSL_REDIRECT="0"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["sessionid", "csrftoken"]
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", text)[:3])
+
+
+def test_the_environment_and_the_image_have_current_pip_and_setuptools() -> None:
+    """setuptools before 78.1.1 lets a package index write outside its folder (CVE-2025-47273; before 70.0,
+    CVE-2024-6345 ran code from one); Python 3.11's venv still starts with setuptools 65. make install and the
+    image upgrade both; scripts/dockerfile_steps.sh mirrors the image (tests/ops/test_dockerfile.py)."""
+    assert _version(importlib.metadata.version("setuptools")) >= (78, 1, 1)
+    assert _version(importlib.metadata.version("pip")) >= (25, 0)
+    upgrade = re.compile(r"pip install (?:--quiet )?--upgrade pip setuptools\n")
+    assert upgrade.search((BASE_DIR / "Makefile").read_text())
+    dockerfile = (BASE_DIR / "Dockerfile").read_text()
+    in_image = re.search(r"^RUN " + upgrade.pattern, dockerfile, re.MULTILINE)
+    assert in_image and in_image.start() < dockerfile.index("COPY . .")

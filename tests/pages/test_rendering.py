@@ -1,13 +1,16 @@
 """Markdown rendering: the sanitiser, heading anchors and the contents list."""
 
 import re
+import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.test import Client
 
 from microcredentials.models import AdvicePage
+from microcredentials.pages import rendering
 from microcredentials.pages.rendering import (
     RESERVED_IDS,
     MarkdownRefused,
@@ -189,6 +192,20 @@ SLOW_SHAPES = {
     "long-block": ("***\n" * 1001, "Lines 1 to 1,001 have no blank line between them"),
     "too-long": ("word " * 20_001, "The body is 100,005 characters long; a page can have up to 100,000."),
     "deep-nesting": ("1. " * 30_000, "nested too deeply"),
+    # attr_list tries each space before a "{" and reads on to the end of the line: 99,999 characters took 15 s.
+    "attribute-braces-in-a-heading": (
+        "# " + " {" * 49_998 + " ",
+        "too many “{” signs after a space, for example on line 1.",
+    ),
+    "attribute-braces-in-a-table-cell": (
+        "| a |\n| --- |\n| b" + " {" * 20_000 + " |\n",
+        "too many “{” signs after a space, for example on line 3.",
+    ),
+    "attribute-braces-in-a-term": ("Term" + " {" * 20_000 + "\n: Its definition.\n", "too many “{” signs"),
+    "attribute-braces-in-an-underlined-heading": ("Title" + " {" * 20_000 + "\n=====\n", "too many “{” signs"),
+    "spaces-before-one-brace": ("# a" + " " * 99_990 + "{x", "too many “{” signs after a space"),
+    # Python-Markdown reads a tab as spaces.
+    "tabs-before-one-brace": ("# a" + "\t" * 25_000 + "{x", "too many “{” signs after a space"),
 }
 
 
@@ -196,6 +213,29 @@ SLOW_SHAPES = {
 def test_markdown_that_would_render_slowly_is_refused_with_what_to_change(source: str, message: str) -> None:
     with pytest.raises(MarkdownRefused, match=re.escape(message)):
         render_markdown_html(source)
+
+
+def test_the_attribute_brace_refusal_says_what_to_change_and_comes_at_once() -> None:
+    """The refusal comes before Markdown runs, so the preview answers at once rather than after 15 seconds."""
+    source = "## Fine {#fine}\n\nA paragraph.\n\n## Fees" + " {" * 49_980 + "\n"
+    started = time.perf_counter()
+    with pytest.raises(MarkdownRefused) as refused:
+        render_markdown_html(source)
+    assert time.perf_counter() - started < 2
+    assert str(refused.value) == (
+        "The body has too many “{” signs after a space, for example on line 5. At the end of a heading or a table "
+        "cell, “{” after a space starts a list of attributes (as in “## Fees {#fees}”), and a long run of them takes "
+        "too long to read. Remove the “{” signs you do not need, or put a backslash before each one that is meant as "
+        "text (\\{)."
+    )
+
+
+@pytest.mark.django_db
+def test_the_editor_preview_refuses_the_attribute_brace_shape_with_the_message(client: Client) -> None:
+    client.force_login(User.objects.create_user("writer", password="a-long-test-password", is_staff=True))
+    response = client.post("/markdownx/markdownify/", {"content": "# " + " {" * 49_998 + " "})
+    assert response.status_code == 400
+    assert "too many “{” signs after a space" in response.content.decode()
 
 
 def test_the_refusal_gives_the_line_of_an_unclosed_tag() -> None:
@@ -215,6 +255,8 @@ def test_the_refusal_gives_the_line_of_an_unclosed_tag() -> None:
         "A \\[ bracket shown as text. " * 3000,  # escaped brackets start no search
         "```\n" + "[" * 5000 + "\n```\n",  # nor do brackets in a code block
         "Compare a < b, and 1 <2. " * 3000,
+        ("## Fees {#fees}\n\n| Cost {.money} |\n| --- |\n| $100 |\n\n```\nbody { color: red; }\n```\n\n") * 200,
+        "# A heading with braces shown as text" + " \\{" * 1000,  # escaped braces start no attribute list
     ],
     ids=[
         "longest",
@@ -225,6 +267,8 @@ def test_the_refusal_gives_the_line_of_an_unclosed_tag() -> None:
         "escaped",
         "code-block",
         "less-than-signs",
+        "attribute-lists-and-code-with-braces",
+        "escaped-braces",
     ],
 )
 def test_large_but_ordinary_markdown_is_accepted(source: str) -> None:
@@ -249,6 +293,16 @@ def test_a_normal_page_with_links_images_and_emphasis_still_renders() -> None:
 def test_every_shipped_page_is_within_the_limits(path: Path) -> None:
     check_markdown_limits(path.read_text())
     assert render_markdown_html(path.read_text())
+
+
+@pytest.mark.parametrize("path", sorted(SHIPPED_PAGES.rglob("*.md")), ids=lambda path: path.stem)
+def test_every_shipped_page_renders_byte_for_byte_as_without_the_attribute_brace_check(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = path.read_text()
+    guarded = rendering.render_body(source)
+    monkeypatch.setattr(rendering, "_check_attribute_lists", lambda source: None)
+    assert rendering.render_body(source) == guarded
 
 
 def test_many_raw_html_headings_with_the_same_text_get_numbered_ids() -> None:
