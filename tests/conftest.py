@@ -13,7 +13,9 @@ from django.core.management import call_command
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+from careers_site.pagecache import generation, middleware
 from careers_site.pagecache.generation import bump_content_generation
+from microcredentials.contact_centre import alerts
 from microcredentials.models import AdvicePage, Topic
 
 
@@ -62,9 +64,15 @@ def collected_static() -> None:
 
 @pytest.fixture(autouse=True)
 def fresh_cache() -> None:
-    """Each test starts with an empty cache: database rollbacks between tests send no signals."""
+    """Each test starts with an empty cache: database rollbacks between tests send no signals.
+
+    The per-process memos go too: a rolled-back test's rows must not be read back from them by the next test.
+    """
     for alias in settings.CACHES:
         caches[alias].clear()
+    for memo in (generation._seen_in_process, middleware._filled_pages, middleware._filled_searches):
+        memo.clear()
+    alerts._region_this_second.clear()
     bump_content_generation()
 
 
