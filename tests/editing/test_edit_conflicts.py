@@ -163,7 +163,7 @@ def test_the_diff_shows_what_the_other_editor_changed_since_the_opened_version(
     assert '<h3 class="diff-field">Body</h3>' in html
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the staff groups the migrations made
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a second connection that commits mid-request")
 def test_a_save_that_loses_the_race_after_its_check_is_shown_the_conflict(
     client: Client, make_page: Callable[..., AdvicePage], aroha: User
@@ -220,7 +220,7 @@ def test_save_page_refuses_a_stale_copy(cv_page: AdvicePage) -> None:
     assert (cv_page.body, cv_page.version) == ("Mine\n", 2)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the staff groups the migrations made
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks between connections")
 def test_two_truly_concurrent_saves_cannot_both_win(make_page: Callable[..., AdvicePage], aroha: User) -> None:
     cv_page = make_page()
