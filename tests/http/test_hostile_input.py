@@ -533,7 +533,12 @@ def test_an_autocomplete_field_with_a_value_that_is_not_a_number_is_refused_clea
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(raises=(ValueError, OverflowError), strict=True, reason="Django's date hierarchy cannot bound it")
+# Strict on SQLite, where every year listed crashes; PostgreSQL copes with year 1, so there it may pass.
+@pytest.mark.xfail(
+    raises=(ValueError, OverflowError),
+    strict=settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
+    reason="Django's date hierarchy cannot bound it",
+)
 @pytest.mark.parametrize("address", KNOWN_TO_CRASH_PAGES)
 def test_a_year_the_list_cannot_show_is_refused(chief: User, address: str) -> None:
     """A known 500 (see KNOWN_TO_CRASH_PAGES): when this passes, remove the xfail, and add the year to STAFF_PAGES."""
