@@ -24,6 +24,7 @@ from microcredentials.editing import previews, publishing, review
 from microcredentials.editing.forms import AdvicePageForm, change_message, saves_a_draft
 from microcredentials.editing.locking import EditConflict
 from microcredentials.editing.revisions import TEXT_FIELDS, revision_count, save_with_revision, user_name
+from microcredentials.lib.admin_bases import BoundedDateHierarchyAdmin, CheckedAutocompleteAdmin
 from microcredentials.lib.nztime import format_when, short_date
 from microcredentials.models import AdvicePage, PageChange, PageDraft, PreviewLink
 from microcredentials.pages import content_checks, footer
@@ -56,7 +57,7 @@ class ReviewFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AdvicePageAdmin(admin.ModelAdmin):
+class AdvicePageAdmin(CheckedAutocompleteAdmin):
     form = AdvicePageForm
     list_display = ["title", "topic", "status_label", "draft_pending", "updated", "review", "owner", "revisions"]
     list_select_related = ["topic", "owner", "last_edited_by", "draft", "draft__saved_by"]
@@ -348,7 +349,7 @@ class AdvicePageAdmin(admin.ModelAdmin):
         messages.success(request, f"{verb} {done} page{'s' if done != 1 else ''}.")
 
 
-class ActivityLogAdmin(admin.ModelAdmin):
+class ActivityLogAdmin(BoundedDateHierarchyAdmin):
     """Every create, change, publish, unpublish, restore and delete made in the admin, by whom: read only.
 
     Object history shows one item's entries; this shows them all, including deleted pages and alerts.

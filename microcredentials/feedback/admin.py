@@ -1,8 +1,6 @@
 """The admin's view of page feedback: read only, with counts per page and a CSV export."""
 
 from django.contrib import admin
-from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -12,27 +10,12 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from microcredentials.feedback.answers import counts_per_page, write_csv
+from microcredentials.lib.admin_bases import BoundedDateHierarchyAdmin
 from microcredentials.lib.nztime import format_when
 from microcredentials.models import PageFeedback
 
-# Years Django's date hierarchy can bound (Django 5.2): for year 9999 it works out year 10,000 as the end and
-# fails; for year 1 the start, midnight in New Zealand, is before year 1 in UTC, and the query fails. Either
-# answered 500; a year outside these is now refused as Django refuses any other bad filter.
-DATE_HIERARCHY_YEARS = range(2, 9999)
 
-
-def refuse_unbounded_date_hierarchy(request: HttpRequest, field: str | None) -> None:
-    """Raise IncorrectLookupParameters (the admin then shows the list with "?e=1") for a year it cannot bound."""
-    years = request.GET.getlist(f"{field}__year") if field else []
-    try:
-        year = int(years[-1]) if years else None
-    except ValueError:
-        return  # not a number: Django refuses it itself
-    if year is not None and year not in DATE_HIERARCHY_YEARS:
-        raise IncorrectLookupParameters(f"{field}__year={year} is outside the years the list can show.")
-
-
-class PageFeedbackAdmin(admin.ModelAdmin):
+class PageFeedbackAdmin(BoundedDateHierarchyAdmin):
     list_display = ["received", "page", "useful_answer", "comment_start"]
     list_filter = ["useful", "page__topic", "page"]
     list_select_related = ["page"]
@@ -43,10 +26,6 @@ class PageFeedbackAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # feedback comes from readers only
-
-    def get_changelist_instance(self, request: HttpRequest) -> ChangeList:
-        refuse_unbounded_date_hierarchy(request, self.date_hierarchy)
-        return super().get_changelist_instance(request)
 
     def has_change_permission(self, request: HttpRequest, obj: PageFeedback | None = None) -> bool:
         return False  # readers' words are kept as they sent them

@@ -1,7 +1,8 @@
-from django.contrib import admin
+
+from microcredentials.lib.admin_bases import CheckedAutocompleteAdmin
 
 
-class RedirectAdmin(admin.ModelAdmin):
+class RedirectAdmin(CheckedAutocompleteAdmin):
     """Old addresses of pages, made when a published page moves; staff may add and delete them too."""
 
     list_display = ["old_path", "page", "created_at"]

@@ -21,6 +21,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
+from django.core.servers.basehttp import WSGIServer
 from django.db import connections
 from django.http import HttpResponseBase
 from django.utils import timezone
@@ -98,6 +99,14 @@ class _StaticAndMediaLeftToTheSite(WSGIHandler):
         return self.application(environ, start_response)
 
 
+class _OneRequestAtATime(WSGIServer):
+    """Django's development server without threads; the live-server thread has already taken over the tests'
+    database connections, which ThreadedWSGIServer would do for each request's thread."""
+
+    def __init__(self, *args: Any, connections_override: object = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def live_server(collected_static: None, playwright: Playwright) -> Iterator[LiveServer]:
     """pytest-django's live server on localhost, with /static/ left to whitenoise and /media/ to the site's own
@@ -107,10 +116,14 @@ def live_server(collected_static: None, playwright: Playwright) -> Iterator[Live
     and so 404s every hashed name (css/site.3f2a….css) that the production storage puts in the pages.
     Without that wrapper the request reaches WhiteNoiseMiddleware, which serves STATIC_ROOT. Whitenoise
     reads STATIC_ROOT when the server's handler is built, so collectstatic must have run first.
-    Started after Playwright, so that with in-memory SQLite the server shares the tests' connection.
+    Started after Playwright, so that with in-memory SQLite the server shares the tests' connection. It answers
+    one request at a time: the browser fetches a page and its preview or images at once, and two server threads
+    on that one SQLite connection broke each other's transactions ("cannot start a transaction within a
+    transaction", a session lost, and a 400 page in CI).
     """
     server = LiveServer("localhost", start=False)
     server.thread.static_handler = _StaticAndMediaLeftToTheSite
+    server.thread.server_class = _OneRequestAtATime
     server.start()
     yield server
     server.stop()
