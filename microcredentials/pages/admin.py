@@ -1,4 +1,3 @@
-
 from microcredentials.lib.admin_bases import CheckedAutocompleteAdmin
 
 
