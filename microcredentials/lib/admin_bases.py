@@ -4,12 +4,13 @@
 - CheckedAutocompleteAdmin: an autocomplete field sent back with a value that is not a key is re-shown without it.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AutocompleteMixin, AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
@@ -39,17 +40,19 @@ class BoundedDateHierarchyAdmin(admin.ModelAdmin):
         return super().get_changelist_instance(request)
 
 
-class _SelectedValuesItCanLookUp:
+class _SelectedValuesItCanLookUp(AutocompleteMixin):
     """Leave out of the re-shown selection any value the related key cannot hold ("abc" for a number).
 
     Django's autocomplete widgets look the submitted values up as they are, so a form sent back with such a
     value answered 500; the field itself already refuses it with "Select a valid choice".
     """
 
-    def optgroups(self, name: str, value: list[str], attr: dict[str, Any] | None = None) -> Any:
-        remote = self.field.remote_field  # type: ignore[attr-defined]
+    def optgroups(
+        self, name: str, value: Sequence[str], attr: dict[str, Any] | None = None
+    ) -> list[tuple[str | None, list[dict[str, Any]], int | None]]:
+        remote = self.field.remote_field
         key = remote.model._meta.get_field(getattr(remote, "field_name", None) or remote.model._meta.pk.name)
-        return super().optgroups(name, [item for item in value if _fits(key, item)], attr)  # type: ignore[misc]
+        return super().optgroups(name, [item for item in value if _fits(key, item)], attr)
 
 
 def _fits(key: models.Field, value: str) -> bool:

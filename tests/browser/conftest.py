@@ -123,7 +123,7 @@ def live_server(collected_static: None, playwright: Playwright) -> Iterator[Live
     """
     server = LiveServer("localhost", start=False)
     server.thread.static_handler = _StaticAndMediaLeftToTheSite
-    server.thread.server_class = _OneRequestAtATime
+    server.thread.server_class = _OneRequestAtATime  # type: ignore[attr-defined]
     server.start()
     yield server
     server.stop()
