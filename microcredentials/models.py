@@ -91,6 +91,9 @@ class AdvicePage(models.Model):
     publish_at = models.DateTimeField(
         null=True, blank=True, help_text="Leave empty to publish at once; set a time to schedule."
     )
+    live_since = models.DateTimeField(
+        null=True, editable=False, help_text="When the version readers see went live (or goes live, if scheduled)."
+    )
     updated_on = models.DateField(
         default=datetime.date.today, help_text='The public "Updated" date. Change it only for a real change.'
     )
@@ -132,10 +135,32 @@ class AdvicePage(models.Model):
         if self.rendered is None or self.rendered.source != self.body:
             self.rendered = render_body(self.body)
         self.body_html = self.rendered.html
+        self.live_since = self._went_live_at()
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+        self._loaded_status = self.status
 
     def get_absolute_url(self) -> str:
         return reverse("advice_page", kwargs={"topic_slug": self.topic.slug, "page_slug": self.slug})
+
+    # The status as loaded, so that save() can tell when a page goes live.
+    _loaded_status: str | None = None
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> "AdvicePage":
+        page = super().from_db(db, field_names, values)
+        page._loaded_status = page.__dict__.get("status")
+        return page
+
+    def _went_live_at(self) -> datetime.datetime | None:
+        """live_since as this save leaves it: the scheduled moment, or now for a page that goes live now."""
+        if self.status != self.Status.PUBLISHED:
+            return None
+        if self.publish_at is not None:
+            return self.publish_at
+        now = timezone.now()
+        if self._loaded_status != self.Status.PUBLISHED or self.live_since is None or self.live_since > now:
+            return now
+        return self.live_since
 
     def is_live(self, now: datetime.datetime | None = None) -> bool:
         now = now or timezone.now()

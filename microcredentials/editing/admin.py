@@ -59,7 +59,18 @@ class ReviewFilter(admin.SimpleListFilter):
 
 class AdvicePageAdmin(CheckedAutocompleteAdmin):
     form = AdvicePageForm
-    list_display = ["title", "topic", "status_label", "draft_pending", "updated", "review", "owner", "revisions"]
+    list_display = [
+        "title",
+        "topic",
+        "status_label",
+        "went_live",
+        "draft_pending",
+        "scheduled_for",
+        "updated",
+        "review",
+        "owner",
+        "revisions",
+    ]
     list_select_related = ["topic", "owner", "last_edited_by", "draft", "draft__saved_by"]
     list_filter = ["status", ReviewFilter, "topic", "owner"]
     search_fields = ["title", "slug", "summary", "body"]
@@ -112,18 +123,27 @@ class AdvicePageAdmin(CheckedAutocompleteAdmin):
 
     @admin.display(description="Live version")
     def live_state(self, page: AdvicePage) -> str:
-        since = f"Live since {format_when(page.publish_at or page.created_at)}"
         draft = PageDraft.objects.filter(page=page).first()
+        since = f"Live since {self.went_live(page)}"
         return since + (f". {self.draft_pending(page)}." if draft else ". No draft pending.")
 
-    @admin.display(description="Draft")
+    @admin.display(description="Live since", ordering="live_since")
+    def went_live(self, page: AdvicePage) -> str:
+        return format_when(page.live_since) if page.live_since and page.is_live() else "–"
+
+    @admin.display(description="Draft pending")
     def draft_pending(self, page: AdvicePage) -> str:
         draft = getattr(page, "draft", None)  # no draft: Django raises an AttributeError, so getattr gives None
-        if draft is None:
-            return "–"
-        who = user_name(draft.saved_by)
-        text = f"Draft by {who}, {format_when(draft.modified_at)}"
-        return text + (f"; scheduled for {format_when(draft.publish_at)}" if draft.publish_at else "")
+        return f"Draft by {user_name(draft.saved_by)}, {format_when(draft.modified_at)}" if draft else "–"
+
+    @admin.display(description="Scheduled for")
+    def scheduled_for(self, page: AdvicePage) -> str:
+        draft = getattr(page, "draft", None)
+        if draft is not None and draft.publish_at:
+            return f"{format_when(draft.publish_at)} (the draft)"
+        if page.status == AdvicePage.Status.PUBLISHED and not page.is_live() and page.publish_at:
+            return format_when(page.publish_at)
+        return "–"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AdvicePage]:
         return super().get_queryset(request).annotate(revision_total=revision_count())
@@ -131,7 +151,7 @@ class AdvicePageAdmin(CheckedAutocompleteAdmin):
     @admin.display(description="Status", ordering="status")
     def status_label(self, page: AdvicePage) -> str:
         if page.status == AdvicePage.Status.PUBLISHED and not page.is_live():
-            return f"Scheduled for {format_when(page.publish_at)}" if page.publish_at else "Published"
+            return "Scheduled"
         return str(page.get_status_display())
 
     @admin.display(description="Updated", ordering="updated_on")

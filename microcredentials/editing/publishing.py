@@ -84,8 +84,10 @@ def publish_draft(page: AdvicePage, draft: PageDraft, user: User | None, message
     """Make the draft the live page, in one revision; a major-change note goes into the page history."""
     for name in TEXT_FIELDS:
         setattr(page, name, getattr(draft, name))
+    now = timezone.now()
     page.status = AdvicePage.Status.PUBLISHED
     page.publish_at = None
+    page.live_since = min(draft.publish_at or now, now)  # a scheduled draft went live at its moment
     if draft.change_note:
         page.updated_on = timezone.localdate()
     with transaction.atomic():

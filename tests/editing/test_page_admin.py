@@ -57,21 +57,47 @@ def listed_titles(html: str, pages: dict[str, AdvicePage]) -> set[str]:
 def test_list_shows_status_topic_updated_last_editor_and_revision_count(
     client: Client, editor: User, make_page: Callable[..., AdvicePage]
 ) -> None:
-    page = make_page(updated_on=datetime.date(2023, 8, 29))
+    with time_machine.travel(datetime.datetime(2026, 12, 5, 3, 10, tzinfo=datetime.UTC), tick=False):
+        page = make_page(updated_on=datetime.date(2023, 8, 29))  # live from 4.10pm in New Zealand
     make_page(slug="later", title="Coming soon", publish_at=datetime.datetime(2999, 3, 1, tzinfo=datetime.UTC))
     login(client, editor).post(change_url(page), form_data(page, title="Write a CV that works"))
 
     html = client.get(ADMIN_PAGES).content.decode()
 
-    for heading in ("Status", "Topic", "Draft", "Updated", "Review by", "Owner", "Revisions"):
+    headings = ("Status", "Topic", "Live since", "Draft pending", "Scheduled for", "Updated", "Review by", "Owner")
+    for heading in (*headings, "Revisions"):
         assert f">{heading}</a>" in html or f">{heading}</span>" in html, heading
     row = html[html.index(">Write a CV that works</a></th>") :].split("</tr>")[0]
     assert '<td class="field-status_label">Published</td>' in row
     assert '<td class="field-topic nowrap">Find a job</td>' in row
+    assert '<td class="field-went_live">5 Dec 2026, 4.10pm</td>' in row
     assert '<td class="field-updated">29 Aug 2023</td>' in row
     assert '<td class="field-draft_pending">–</td>' in row
+    assert '<td class="field-scheduled_for">–</td>' in row
     assert '<td class="field-revisions">2</td>' in row  # the state before the edit, and the edit
-    assert "Scheduled for 1 Mar 2999" in html
+    later = html[html.index(">Coming soon</a></th>") :].split("</tr>")[0]
+    assert '<td class="field-status_label">Scheduled</td>' in later
+    assert '<td class="field-went_live">–</td>' in later
+    assert "1 Mar 2999" in later
+
+
+@pytest.mark.django_db
+def test_a_scheduled_draft_shows_who_saved_it_when_it_goes_live_and_keeps_the_live_since_date(
+    client: Client, editor: User, make_page: Callable[..., AdvicePage]
+) -> None:
+    with time_machine.travel(datetime.datetime(2026, 12, 5, 3, 10, tzinfo=datetime.UTC), tick=False):
+        page = make_page()
+    fields = form_data(page, body="## Start here\n\nKeep it to two pages.\n") | {
+        "_schedule": "Schedule",
+        "schedule_at_0": "2999-01-01",
+        "schedule_at_1": "09:00",
+    }
+    login(client, editor).post(change_url(page), fields)
+
+    row = client.get(ADMIN_PAGES).content.decode().split(">Write a CV</a></th>")[1].split("</tr>")[0]
+    assert '<td class="field-went_live">5 Dec 2026, 4.10pm</td>' in row
+    assert f"Draft by {editor.get_full_name() or editor.username}" in row
+    assert '<td class="field-scheduled_for">1 Jan 2999, 9.00am (the draft)</td>' in row
 
 
 @pytest.mark.django_db

@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from reversion.models import Version
 
+from microcredentials.editing import publishing
 from microcredentials.models import AdvicePage
 from tests.editing.helpers import ADMIN_PAGES, CONTENT_EDITORS, change_url, form_data, login, make_user
 
@@ -140,3 +141,27 @@ def test_publishing_in_the_form_says_so_in_the_log(
         "Saved a draft (changed Body).",
         "Saved a draft, scheduled to go live at 1 Jan 2999, 9.00am.",
     ]
+
+
+@pytest.mark.django_db
+def test_live_since_follows_the_version_readers_see(make_page: Callable[..., AdvicePage], editor: User) -> None:
+    def at(hour: int) -> datetime.datetime:
+        return datetime.datetime(2026, 12, 5, hour, 0, tzinfo=datetime.UTC)
+
+    with time_machine.travel(at(1), tick=False):
+        page = make_page(status=AdvicePage.Status.DRAFT)
+        assert page.live_since is None
+    with time_machine.travel(at(2), tick=False):
+        publishing.publish_now(page, editor)
+        assert page.live_since == at(2)
+    with time_machine.travel(at(3), tick=False):
+        page.review_by = datetime.date(2027, 6, 1)
+        page.save()  # a change readers do not see
+        assert AdvicePage.objects.get(pk=page.pk).live_since == at(2)
+        publishing.save_draft(page, {"title": "New", "summary": "S", "body": "## New"}, "", editor, page.version, at(5))
+    with time_machine.travel(at(7), tick=False):
+        publishing.publish_due_drafts()
+        assert AdvicePage.objects.get(pk=page.pk).live_since == at(5)  # when it was due, not when it was noticed
+        page.refresh_from_db()
+        publishing.unpublish(page, editor)
+        assert AdvicePage.objects.get(pk=page.pk).live_since is None
