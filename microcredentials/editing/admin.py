@@ -4,15 +4,17 @@ The contact-centre side (alerts, opening hours, contact details) is in contact_c
 """
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.forms import Script
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -20,7 +22,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from microcredentials.editing import history as admin_history
-from microcredentials.editing import previews, publishing, review
+from microcredentials.editing import previews, publishing, review, unpublishing
 from microcredentials.editing.forms import AdvicePageForm, change_message, saves_a_draft
 from microcredentials.editing.locking import EditConflict
 from microcredentials.editing.revisions import TEXT_FIELDS, revision_count, save_with_revision, user_name
@@ -320,6 +322,9 @@ class AdvicePageAdmin(CheckedAutocompleteAdmin):
                 name="microcredentials_advicepage_revoke_preview",
             ),
             path(
+                "<path:object_id>/unpublish/", wrap(self.unpublish_view), name="microcredentials_advicepage_unpublish"
+            ),
+            path(
                 "<path:object_id>/history/compare/", wrap(self.compare_view), name="microcredentials_advicepage_compare"
             ),
             path(
@@ -345,15 +350,28 @@ class AdvicePageAdmin(CheckedAutocompleteAdmin):
 
     @admin.action(description="Publish the selected pages now", permissions=["change"])
     def publish_selected(self, request: HttpRequest, queryset: QuerySet[AdvicePage]) -> None:
-        self._apply_action(request, queryset, publishing.publish_now, "Published")
+        self.apply_to_pages(request, queryset, publishing.publish_now, "Published")
 
-    @admin.action(description="Unpublish the selected pages (make them drafts)", permissions=["change"])
-    def unpublish_selected(self, request: HttpRequest, queryset: QuerySet[AdvicePage]) -> None:
-        self._apply_action(request, queryset, publishing.unpublish, "Unpublished")
+    @admin.action(description="Unpublish the selected pages…", permissions=["change"])
+    def unpublish_selected(self, request: HttpRequest, queryset: QuerySet[AdvicePage]) -> HttpResponse | None:
+        pages = list(queryset.select_related("topic"))
+        hidden = [("action", "unpublish_selected"), *(("_selected_action", str(page.pk)) for page in pages)]
+        return unpublishing.confirm(self, request, pages, request.get_full_path(), hidden)
 
-    def _apply_action(self, request: HttpRequest, queryset: QuerySet[AdvicePage], action: Any, verb: str) -> None:
+    def unpublish_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        page = self.get_object(request, unquote(object_id))
+        if page is None:
+            raise Http404("No such page.")
+        if not self.has_change_permission(request, page):
+            raise PermissionDenied
+        if request.method not in ("GET", "HEAD", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
+        change_url = reverse("admin:microcredentials_advicepage_change", args=[page.pk])
+        return unpublishing.confirm(self, request, [page], change_url) or HttpResponseRedirect(change_url)
+
+    def apply_to_pages(self, request: HttpRequest, pages: Iterable[AdvicePage], action: Any, verb: str) -> None:
         done = 0
-        for page in queryset:
+        for page in pages:
             try:
                 message = action(page, request.user)
             except EditConflict:

@@ -20,6 +20,7 @@ def editor_screens(site: Site) -> dict[str, str]:
         "page change form": f"{page_admin}/change/",
         "page history": f"{page_admin}/history/",
         "staff preview": f"{page_admin}/preview/",
+        "unpublish confirmation": f"{page_admin}/unpublish/",
     }
 
 
@@ -52,7 +53,7 @@ def test_contact_centre_screens_have_no_axe_violations(
 def test_editor_screens_reflow_at_320_px(page: Page, site: Site, make_staff: Callable[[str, str], User]) -> None:
     log_in(page, make_staff("erin", "Content editors"))
     page.set_viewport_size({"width": 320, "height": 800})
-    for name in ("dashboard", "page change form"):
+    for name in ("dashboard", "page change form", "unpublish confirmation"):
         page.goto(site.url + editor_screens(site)[name])
         assert not scrolls_sideways(page), name
 

@@ -156,7 +156,12 @@ def test_contact_centre_staff_cannot_touch_pages(client: Client, make_page: Call
     for url in (ADMIN_PAGES, f"{ADMIN_PAGES}add/", change_url(page), f"{ADMIN_PAGES}{page.pk}/history/"):
         assert client.get(url).status_code == 403, url
     assert client.post(change_url(page), form_data(page, title="Changed")).status_code == 403
-    assert client.post(ADMIN_PAGES, {"action": "unpublish_selected", "_selected_action": [page.pk]}).status_code == 403
+    assert (
+        client.post(
+            ADMIN_PAGES, {"action": "unpublish_selected", "_selected_action": [page.pk], "confirmed": "True"}
+        ).status_code
+        == 403
+    )
     page.refresh_from_db()
     assert (page.title, page.status) == ("Write a CV", AdvicePage.Status.PUBLISHED)
 
@@ -211,7 +216,7 @@ def test_every_kind_of_change_is_attributed_and_visible(client: Client, editor: 
     client.post(change_url(page), form_data(page, status="published"))
     page.refresh_from_db()
     client.post(change_url(page), form_data(page, body="## Why volunteer\n\nMore experience."))
-    client.post(ADMIN_PAGES, {"action": "unpublish_selected", "_selected_action": [page.pk]})
+    client.post(ADMIN_PAGES, {"action": "unpublish_selected", "_selected_action": [page.pk], "confirmed": "True"})
     first = Version.objects.get_for_object(page).last()
     assert first is not None
     client.post(f"{ADMIN_PAGES}{page.pk}/history/{first.pk}/restore/")
@@ -290,7 +295,9 @@ def test_taking_down_a_page_the_footer_links_to_warns_the_editor(
     privacy = AdvicePage.objects.select_related("topic").get(topic__slug="about-this-site", slug="privacy")
     if how == "unpublish action":
         response = client.post(
-            ADMIN_PAGES, {"action": "unpublish_selected", "_selected_action": [privacy.pk]}, follow=True
+            ADMIN_PAGES,
+            {"action": "unpublish_selected", "_selected_action": [privacy.pk], "confirmed": "True"},
+            follow=True,
         )
     elif how == "delete":
         response = client.post(f"{ADMIN_PAGES}{privacy.pk}/delete/", {"post": "yes"}, follow=True)

@@ -113,7 +113,7 @@ def test_publish_and_unpublish_actions_are_logged_and_recorded(
         assert entry.get_change_message() == "Published (with the “Publish now” action)."
         assert Version.objects.get_for_object(page).first().revision.user == editor  # type: ignore[union-attr]
 
-    client.post(ADMIN_PAGES, {"action": "unpublish_selected", "_selected_action": [draft.pk]})
+    client.post(ADMIN_PAGES, {"action": "unpublish_selected", "_selected_action": [draft.pk], "confirmed": "True"})
     draft.refresh_from_db()
     assert draft.status == AdvicePage.Status.DRAFT
     assert LogEntry.objects.filter(object_id=str(draft.pk)).latest("action_time").get_change_message() == (

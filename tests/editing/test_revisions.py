@@ -247,7 +247,7 @@ def test_restoring_a_revision_of_a_live_page_makes_a_draft_and_is_logged(
 def test_restore_keeps_status_and_refuses_a_stale_restore(client: Client, cv_page: AdvicePage, editor: User) -> None:
     login(client, editor)
     save(client, cv_page, body="Edited")
-    client.post(ADMIN_PAGES, {"action": "unpublish_selected", "_selected_action": [cv_page.pk]})
+    client.post(ADMIN_PAGES, {"action": "unpublish_selected", "_selected_action": [cv_page.pk], "confirmed": "True"})
     baseline = versions(cv_page)[-1]
     client.post(f"{ADMIN_PAGES}{cv_page.pk}/history/{baseline.pk}/restore/")
     cv_page.refresh_from_db()
