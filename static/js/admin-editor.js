@@ -6,7 +6,11 @@
 //    and puts it in the Body on a line of its own. Dropped and pasted images are uploaded here too, and every
 //    refusal is shown in words next to the editor (or in the dialog), the 413 of a too-big file included.
 // 3. Lets Tab and Shift+Tab leave the Markdown editor (markdownx would type a tab instead: a keyboard trap).
-// 4. Names the live preview, so screen reader users can find it.
+// 4. Shows the live preview as readers will see it: in a frame of its own, styled by the site's stylesheet, so
+//    neither the admin's styles nor the site's leak across. markdownx still fills its own preview element; that
+//    element is hidden, and each change is copied into the frame, which runs no scripts (sandbox) and is held
+//    to this page's Content-Security-Policy (a srcdoc frame inherits it). The preview is a region named
+//    "Preview", so screen reader users can find it.
 // Loaded with `defer`: it runs once the page is parsed, after markdownx's own (blocking) script.
 (() => {
   "use strict";
@@ -438,10 +442,51 @@
     );
   }
 
-  function namePreviews() {
-    for (const preview of document.querySelectorAll(".markdownx-preview")) {
-      preview.setAttribute("role", "region");
-      preview.setAttribute("aria-label", "Preview");
+  function nameAsPreview(element) {
+    element.setAttribute("role", "region");
+    element.setAttribute("aria-label", "Preview");
+  }
+
+  // The frame's page: the site's stylesheet and the body's container, as on the advice page. Links open in a
+  // new tab (a site page cannot be shown in a frame: X-Frame-Options DENY).
+  function previewFrame(stylesheet) {
+    const frame = document.createElement("iframe");
+    frame.className = "live-preview-frame";
+    frame.title = "Preview of the body, as readers will see it";
+    frame.setAttribute("sandbox", "allow-same-origin allow-popups allow-popups-to-escape-sandbox");
+    frame.srcdoc = '<!doctype html><html lang="en-NZ"><head><meta charset="utf-8"><base target="_blank">'
+      + '<title>Preview</title></head><body><div class="wrapper"><main class="advice__body"></main></div></body></html>';
+    frame.addEventListener("load", () => {
+      const link = frame.contentDocument.createElement("link");
+      link.rel = "stylesheet";
+      link.href = stylesheet; // set as a property: never parsed as markup
+      frame.contentDocument.head.append(link);
+    }, { once: true });
+    return frame;
+  }
+
+  function framePreviews() {
+    const stylesheet = document.querySelector('meta[name="site-stylesheet"]')?.content;
+    for (const source of document.querySelectorAll(".markdownx-preview")) {
+      if (!stylesheet) {
+        nameAsPreview(source);
+        continue;
+      }
+      const region = document.createElement("div");
+      region.className = "live-preview";
+      nameAsPreview(region);
+      const frame = previewFrame(stylesheet);
+      region.append(frame);
+      source.after(region);
+      source.hidden = true;
+      const copy = () => {
+        const main = frame.contentDocument?.querySelector("main");
+        if (main) {
+          main.innerHTML = source.innerHTML; // markdownx's preview: HTML the site's own renderer sanitised
+        }
+      };
+      frame.addEventListener("load", copy);
+      new MutationObserver(copy).observe(source, { childList: true, subtree: true, characterData: true });
     }
   }
 
@@ -453,7 +498,7 @@
       keepDrafts(local, session);
     }
     document.querySelectorAll(".markdownx").forEach(enhanceImages);
-    namePreviews();
+    framePreviews();
   }
 
   letTabLeaveEditors(); // at once: the listener must be in place before anyone reaches the editor

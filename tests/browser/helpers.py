@@ -6,7 +6,7 @@ from pathlib import Path
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.contrib.auth.models import User
-from playwright.sync_api import ConsoleMessage, Page
+from playwright.sync_api import ConsoleMessage, Locator, Page
 
 from microcredentials.models import AdvicePage
 
@@ -70,3 +70,8 @@ def axe_violations(page: Page) -> list[str]:
 def scrolls_sideways(page: Page) -> bool:
     """Whether the page is wider than the window (WCAG 1.4.10 reflow fails at 320 CSS pixels)."""
     return bool(page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth"))
+
+
+def live_preview(page: Page) -> Locator:
+    """The editor's live preview: the body's container inside the preview frame (admin-editor.js)."""
+    return page.frame_locator(".live-preview-frame").locator("main")

@@ -15,7 +15,7 @@ from PIL import Image
 from playwright.sync_api import FloatRect, Locator, Page, Request, expect
 from pytest_django.fixtures import Settings
 
-from tests.browser.helpers import WCAG_AA_TAGS, Site, log_in, watch_for_errors
+from tests.browser.helpers import WCAG_AA_TAGS, Site, live_preview, log_in, watch_for_errors
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +51,7 @@ def open_editor(page: Page, site: Site, make_staff: Callable[[str, str], User]) 
     """Log in as a content editor, open the micro-credentials page's editor and return its Body field."""
     log_in(page, make_staff("erin", "Content editors"))
     page.goto(f"/admin/microcredentials/advicepage/{site.page.pk}/change/")
-    expect(page.locator(".markdownx-preview h2").first).to_be_visible()
+    expect(live_preview(page).locator("h2").first).to_be_visible()
     return page.get_by_label("Body")
 
 
@@ -129,7 +129,7 @@ def test_an_image_goes_in_with_its_alt_text_using_the_keyboard_alone(
     expect(body).to_have_value(re.compile(rf"^!\[the alt\]\({STORED_PNG}\)\n\n"))
     image_line = body.input_value().split("\n", 1)[0]
     assert body.input_value() == f"{image_line}\n\n{saved_body}"  # on a line (and paragraph) of its own
-    preview_image = page.locator(".markdownx-preview img[alt='the alt']")
+    preview_image = live_preview(page).locator("img[alt='the alt']")
     expect(preview_image).to_be_visible()
     assert preview_image.evaluate(LOADED_WIDTH) == 12
     # The cursor is just after the image, so typing goes on from there.
@@ -181,7 +181,7 @@ def test_alt_text_is_required_unless_the_image_is_decorative(
     expect(dialog).to_be_hidden()
     expect(body).to_have_value(re.compile(rf"\n\n!\[\]\({STORED_PNG}\)$"))
     assert body.input_value().startswith(saved_body)
-    expect(page.locator(".markdownx-preview img[alt='']")).to_have_count(1)
+    expect(live_preview(page).locator("img[alt='']")).to_have_count(1)
     expect(body).to_be_focused()
     assert uploads == ["POST"]
     assert errors == []
@@ -295,7 +295,7 @@ def test_an_earlier_error_is_cleared_when_a_new_upload_starts_or_an_image_goes_i
     expect(body).to_have_value(re.compile(rf"\n\n!\[A red rectangle\]\({STORED_PNG}\)$"))
     expect(editor_alert).to_be_hidden()
     expect(page.get_by_role("alert").filter(has_text="JPEG")).to_have_count(0)
-    expect(page.locator(".markdownx-preview img[alt='A red rectangle']")).to_be_visible()
+    expect(live_preview(page).locator("img[alt='A red rectangle']")).to_be_visible()
     assert errors == []
 
 
@@ -310,20 +310,21 @@ def test_the_preview_sits_beside_the_editor_on_wide_screens_and_below_it_on_narr
 ) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
     body = open_editor(page, site, make_staff)
-    preview = page.locator(".markdownx-preview")
+    preview = page.locator(".live-preview-frame")
 
     editor_box, preview_box = box(body), box(preview)
     assert preview_box["x"] >= editor_box["x"] + editor_box["width"]  # side by side
     assert abs(preview_box["y"] - editor_box["y"]) < 2
     assert editor_box["width"] >= 400 and preview_box["width"] >= 400
-    for scroller, found in ((body, editor_box), (preview, preview_box)):
+    preview_page = page.frame_locator(".live-preview-frame").locator("html")
+    for scroller, found in ((body, editor_box), (preview_page, preview_box)):
         # A capped height, and the rest of the text scrolls inside the box (the page is long).
         assert found["height"] <= 0.7 * 900 + 1
         assert scroller.evaluate("(element) => element.scrollHeight > element.clientHeight")
     # Typing keeps the box's height: markdownx's growing is capped.
     body.press("Control+End")
     page.keyboard.insert_text("\n\nMore text.\n" * 40)
-    expect(preview).to_contain_text("More text.")
+    expect(live_preview(page)).to_contain_text("More text.")
     assert box(body)["height"] == editor_box["height"]
 
     for width in (375, 320):

@@ -18,7 +18,7 @@ from pytest_django.fixtures import Settings
 from pytest_playwright.pytest_playwright import CreateContextCallback
 
 from microcredentials.lib.nztime import NZ_TIME
-from tests.browser.helpers import Site, log_in, watch_for_errors
+from tests.browser.helpers import Site, live_preview, log_in, watch_for_errors
 
 pytestmark = pytest.mark.browser
 
@@ -107,7 +107,7 @@ def test_content_editor_previews_and_publishes_a_change_without_script_or_csp_vi
     page.get_by_role("link", name="Micro-credentials").click()
 
     body = page.get_by_label("Body")
-    preview = page.locator(".markdownx-preview")
+    preview = live_preview(page)
     body.focus()
     page.keyboard.press("Control+End")
     page.keyboard.insert_text(TYPED)
@@ -143,7 +143,7 @@ def open_editor(page: Page, site: Site, make_staff: Callable[[str, str], User]) 
     log_in(page, make_staff("erin", "Content editors"))
     change = f"/admin/microcredentials/advicepage/{site.page.pk}/change/"
     page.goto(change)
-    expect(page.locator(".markdownx-preview h2").first).to_be_visible()
+    expect(live_preview(page).locator("h2").first).to_be_visible()
     return change
 
 
@@ -156,8 +156,8 @@ def test_unsaved_text_is_kept_in_the_browser_and_offered_back(
     body = page.get_by_label("Body")
     saved_body = body.input_value()
     body.fill("## Start here\n\nUnsaved words <script>alert(1)</script>")
-    expect(page.locator(".markdownx-preview")).to_contain_text("Unsaved words")
-    assert "<script" not in page.locator(".markdownx-preview").inner_html()
+    expect(live_preview(page)).to_contain_text("Unsaved words")
+    assert "<script" not in live_preview(page).inner_html()
     page.wait_for_function(f"() => (localStorage.getItem('{key}') || '').includes('Unsaved words')")
 
     # The editor leaves (or the session times out); on the next visit the kept text is offered back.
@@ -177,7 +177,7 @@ def test_unsaved_text_is_kept_in_the_browser_and_offered_back(
     site.page.refresh_from_db()
     assert "Unsaved words" in site.page.body
     page.goto(change)
-    expect(page.locator(".markdownx-preview")).to_contain_text("Unsaved words")
+    expect(live_preview(page)).to_contain_text("Unsaved words")
     expect(notice).to_be_hidden()
     assert errors == []
 
@@ -237,7 +237,7 @@ def test_an_uploaded_image_shows_in_the_preview_and_to_readers(
     page.evaluate(DROP_A_PNG, base64.b64encode(png.getvalue()).decode())
     expect(body).to_have_value(re.compile(r"!\[\]\(/media/uploads/[0-9a-f]{32}\.png\)$"))
     body.fill(body.input_value().replace("![](", "![A red rectangle]("))
-    preview_image = page.locator(".markdownx-preview img[alt='A red rectangle']")
+    preview_image = live_preview(page).locator("img[alt='A red rectangle']")
     expect(preview_image).to_be_visible()
     assert preview_image.evaluate(LOADED_WIDTH) == 12
     page.get_by_role("button", name="Publish", exact=True).click()
@@ -266,7 +266,7 @@ def test_tab_and_shift_tab_leave_the_body_and_leave_its_text_alone(
     body.focus()
     page.keyboard.press("Tab")
     # The next control in the page's order: the first link in the preview beside the field.
-    expect(page.locator(".markdownx-preview a").first).to_be_focused()
+    expect(live_preview(page).locator("a").first).to_be_focused()
     expect(body).to_have_value(saved_body)
 
     body.focus()
@@ -293,7 +293,30 @@ def test_the_preview_is_a_named_region_that_explains_a_refused_body(
     page: Page, site: Site, make_staff: Callable[[str, str], User]
 ) -> None:
     open_editor(page, site, make_staff)
-    preview = page.get_by_role("region", name="Preview")
+    expect(page.get_by_role("region", name="Preview")).to_be_visible()
+    preview = live_preview(page)
     expect(preview.get_by_role("heading", level=2).first).to_be_visible()
     page.get_by_label("Body").fill("[" * 4000 + "]" * 4000)
     expect(preview).to_contain_text("A paragraph, list item or table cell has too many “[” or “`” for its length")
+
+
+def test_the_live_preview_is_styled_as_the_public_page_in_a_frame_that_runs_no_scripts(
+    page: Page, site: Site, make_staff: Callable[[str, str], User]
+) -> None:
+    # Sizes follow the width (the frame is narrower than the page), so the typeface, weight and colour are compared.
+    styles = "(h) => { const s = getComputedStyle(h); return [s.fontFamily, s.fontWeight, s.color]; }"
+    page.goto(site.url + site.advice_path)
+    public_heading = page.locator(".advice__body h2").first.evaluate(styles)
+
+    errors = watch_for_errors(page)
+    open_editor(page, site, make_staff)
+    frame = page.locator(".live-preview-frame")
+    assert "allow-scripts" not in (frame.get_attribute("sandbox") or "x allow-scripts")
+    preview_heading = live_preview(page).locator("h2").first
+    expect(preview_heading).to_be_visible()
+    page.wait_for_function("() => document.querySelector('.live-preview-frame').contentDocument.styleSheets.length > 0")
+    assert preview_heading.evaluate(styles) == public_heading  # the site's stylesheet, not the admin's
+    admin_heading = page.locator("#content h1").evaluate(styles)
+    assert admin_heading != public_heading
+    assert page.locator(".markdownx-preview").is_hidden()  # markdownx's own preview only feeds the frame
+    assert errors == []
