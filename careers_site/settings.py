@@ -303,6 +303,18 @@ AXES_ADDRESS_FAILURE_LIMIT = env_int("DJANGO_AXES_ADDRESS_FAILURE_LIMIT", 20)  #
 
 # Publishing needs a second person: an editor submits a draft, and a reviewer who is not its author publishes it.
 REQUIRE_REVIEW = env_bool("DJANGO_REQUIRE_REVIEW", False)
+# Email (review outcomes to authors): SMTP in production; `make run` (debug) prints each message to the console.
+EMAIL_BACKEND = env_str(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 5  # seconds: a mail server that hangs delays a reviewer's save by this much at most
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "Careers advice <no-reply@localhost>")
 # How long a shared preview link works, unless it is revoked first.
 PREVIEW_LINK_DAYS = env_int("DJANGO_PREVIEW_LINK_DAYS", 7)
 AXES_COOLOFF_TIME = 1  # hours

@@ -22,7 +22,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from microcredentials.editing import history as admin_history
-from microcredentials.editing import previews, publishing, review, unpublishing
+from microcredentials.editing import notifications, previews, publishing, review, unpublishing
 from microcredentials.editing.forms import AdvicePageForm, change_message, saves_a_draft
 from microcredentials.editing.locking import EditConflict
 from microcredentials.editing.revisions import TEXT_FIELDS, revision_count, save_with_revision, user_name
@@ -171,6 +171,18 @@ class AdvicePageAdmin(CheckedAutocompleteAdmin):
     # Saving: version check, revision, major change, content checks.
 
     def save_model(self, request: HttpRequest, obj: AdvicePage, form: AdvicePageForm, change: bool) -> None:
+        self._save_page(request, obj, form, change)
+        outcome = review.outcome_for_author(
+            form.action,
+            form.draft,
+            request.user,
+            form.cleaned_data.get("review_comment", "").strip(),
+            form.cleaned_data.get("schedule_at"),
+        )
+        if outcome and form.draft is not None:
+            notifications.tell_author_after_commit(request, obj, form.draft.submitted_by, outcome)
+
+    def _save_page(self, request: HttpRequest, obj: AdvicePage, form: AdvicePageForm, change: bool) -> None:
         obj.last_edited_by = request.user  # type: ignore[assignment]
         expected = form.cleaned_data.get("page_version") if change else None
         text = {name: form.cleaned_data[name] for name in TEXT_FIELDS}

@@ -4,6 +4,7 @@ is not its author publishes it, schedules it, or sends it back with a comment. N
 Plain functions of (user, draft, text); the admin turns a refusal into a message on the form.
 """
 
+import datetime
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from microcredentials.editing.publishing import save_draft
 from microcredentials.editing.revisions import TEXT_FIELDS, User, user_name
+from microcredentials.lib.nztime import format_when
 from microcredentials.models import AdvicePage, PageDraft
 
 REVIEW_PERMISSION = "microcredentials.review_advicepage"
@@ -63,3 +65,24 @@ def approval_note(draft: PageDraft | None) -> str:
     if draft is None or draft.submitted_at is None:
         return ""
     return f"Approved the change submitted by {user_name(draft.submitted_by)}."
+
+
+def outcome_for_author(
+    action: str, draft: PageDraft | None, reviewer: User, comment: str = "", go_live_at: datetime.datetime | None = None
+) -> str | None:
+    """What to tell the author of a draft submitted for review after a reviewer's `action`, or None."""
+    if draft is None or draft.submitted_by_id is None:
+        return None
+    who = user_name(reviewer)
+    if action == "_send_back":
+        return (
+            f"{who} sent your change back with this comment:\n\n{comment}\n\n"
+            "Your draft is kept as you left it: change it, then submit it again."
+        )
+    if not settings.REQUIRE_REVIEW or draft.submitted_at is None:
+        return None
+    if action == "_publish":
+        return f"{who} approved your change and published it. Readers see it now."
+    if action == "_schedule" and go_live_at is not None:
+        return f"{who} approved your change. It goes live at {format_when(go_live_at)}."
+    return None

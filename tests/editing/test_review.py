@@ -1,6 +1,8 @@
 """With DJANGO_REQUIRE_REVIEW on, a change goes live only once a reviewer who did not make it approves it."""
 
 from collections.abc import Callable
+from email.message import EmailMessage
+from typing import Any
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -8,6 +10,7 @@ from django.contrib.auth.models import User
 from django.test import Client, override_settings
 
 from microcredentials.models import AdvicePage, PageDraft
+from tests.conftest import free_port
 from tests.editing.helpers import CONTENT_EDITORS, change_url, form_data, login, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("review_required")]
@@ -27,7 +30,10 @@ def live_page(make_page: Callable[..., AdvicePage]) -> AdvicePage:
 
 @pytest.fixture
 def author(db: None) -> User:
-    return make_user("aroha", CONTENT_EDITORS, full_name="Aroha Ngata")
+    user = make_user("aroha", CONTENT_EDITORS, full_name="Aroha Ngata")
+    user.email = "aroha@example.govt.nz"
+    user.save()
+    return user
 
 
 @pytest.fixture
@@ -117,3 +123,79 @@ def test_plain_save_never_publishes_when_review_is_required(
     login(client, author).post(change_url(live_page), form_data(live_page, body=NEW_BODY))
     assert "$150" in Client().get(live_page.get_absolute_url()).content.decode()
     assert PageDraft.objects.get(page=live_page).body == NEW_BODY
+
+
+# The author hears the outcome by email: a real SMTP server on 127.0.0.1 receives it. The email goes once the
+# save commits, so these tests commit for real (and keep the migrations' staff groups: serialized rollback).
+REAL_COMMITS = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@REAL_COMMITS
+def test_the_author_is_emailed_when_a_reviewer_publishes_their_change(
+    author: User,
+    reviewer: User,
+    live_page: AdvicePage,
+    smtp_server: list[EmailMessage],
+) -> None:
+    submit(login(Client(), author), live_page)
+    live_page.refresh_from_db()
+    login(Client(), reviewer).post(change_url(live_page), form_data(live_page, body=NEW_BODY, _publish="Publish"))
+
+    [message] = smtp_server
+    assert message["To"] == "aroha@example.govt.nz"
+    assert message["Subject"] == "Your change to “Write a CV”"
+    text = message.get_body().get_content().replace("\r\n", "\n")  # type: ignore[union-attr]
+    assert text.startswith("Kia ora Aroha,")
+    assert "Mere Parata approved your change and published it. Readers see it now." in text
+    assert f"http://testserver{change_url(live_page)}" in text
+
+
+@REAL_COMMITS
+def test_the_author_is_emailed_the_comment_when_a_change_is_sent_back(
+    author: User,
+    reviewer: User,
+    live_page: AdvicePage,
+    smtp_server: list[EmailMessage],
+) -> None:
+    submit(login(Client(), author), live_page)
+    live_page.refresh_from_db()
+    fields = form_data(live_page, body=NEW_BODY, _send_back="Send back", review_comment="Give the source of the fee.")
+    login(Client(), reviewer).post(change_url(live_page), fields)
+
+    [message] = smtp_server
+    text = message.get_body().get_content().replace("\r\n", "\n")  # type: ignore[union-attr]
+    assert "Mere Parata sent your change back with this comment:\n\nGive the source of the fee." in text
+
+
+@REAL_COMMITS
+def test_an_author_without_an_email_address_is_not_emailed_and_the_reviewer_is_told(
+    author: User,
+    reviewer: User,
+    live_page: AdvicePage,
+    smtp_server: list[EmailMessage],
+) -> None:
+    author.email = ""
+    author.save()
+    submit(login(Client(), author), live_page)
+    live_page.refresh_from_db()
+    response = login(Client(), reviewer).post(
+        change_url(live_page), form_data(live_page, body=NEW_BODY, _publish="Publish"), follow=True
+    )
+    assert "Aroha Ngata has no email address, so they will see this in the admin only." in response.content.decode()
+    assert smtp_server == []
+
+
+@REAL_COMMITS
+def test_a_mail_server_that_is_down_never_fails_the_publish(
+    author: User, reviewer: User, live_page: AdvicePage, settings: Any
+) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens there
+    submit(login(Client(), author), live_page)
+    live_page.refresh_from_db()
+    response = login(Client(), reviewer).post(
+        change_url(live_page), form_data(live_page, body=NEW_BODY, _publish="Publish"), follow=True
+    )
+    assert response.status_code == 200
+    assert "Aroha Ngata could not be emailed just now; they will see this in the admin." in response.content.decode()
+    assert "$200 from 2027" in Client().get(live_page.get_absolute_url()).content.decode()
