@@ -5,6 +5,7 @@ import re
 from collections.abc import Callable
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
@@ -63,3 +64,16 @@ def test_the_statements_are_not_listed_on_the_home_page_but_on_their_topic_page(
     assert "About this site" not in main and "/about-this-site/" not in main
     topic_page = client.get("/about-this-site/").content.decode()
     assert '<a href="/about-this-site/privacy/">Privacy</a>' in topic_page
+
+
+@pytest.mark.django_db
+def test_the_privacy_statement_names_the_cookies_as_the_live_site_sets_them(
+    client: Client, shipped_content: object
+) -> None:
+    """Over HTTPS the staff cookies carry the __Host- prefix (careers_site/settings.py's COOKIE_PREFIX)."""
+    html = client.get("/about-this-site/privacy/").content.decode()
+    staff_cookies = [
+        f"__Host-{name.removeprefix('__Host-')}" for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
+    ]
+    for name in (*staff_cookies, settings.ALERT_DISMISS_COOKIE):
+        assert f"<code>{name}</code>" in html, name
