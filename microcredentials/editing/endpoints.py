@@ -15,8 +15,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from careers_site.http.outage import service_unavailable
 from careers_site.http.security import read_only
 from microcredentials.editing.uploads import (
+    StoreUnavailable,
     UploadRejected,
     max_upload_bytes,
     open_upload,
@@ -95,9 +97,12 @@ def upload_image(request: HttpRequest) -> HttpResponse:
 
 
 @read_only
-def uploaded_image(request: HttpRequest, name: str) -> FileResponse:
+def uploaded_image(request: HttpRequest, name: str) -> HttpResponse | FileResponse:
     """An image an editor uploaded, served by the app itself in production too (see docs/deployment.md)."""
-    found = open_upload(name)
+    try:
+        found = open_upload(name)
+    except StoreUnavailable:
+        return service_unavailable(request)  # 503 with Retry-After: the image is there, the store is not reachable
     if found is None:
         raise Http404("No uploaded image has that name.")
     file, content_type = found

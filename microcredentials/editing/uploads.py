@@ -19,6 +19,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from careers_site.http.outage import OutageReport
+
 # Pillow format name -> (file extension, save options).
 ALLOWED_FORMATS: dict[str, tuple[str, dict[str, object]]] = {
     "JPEG": ("jpg", {"quality": 85, "optimize": True}),
@@ -121,10 +123,19 @@ def upload_url(name: str) -> str:
     return reverse("uploaded_image", kwargs={"name": name.removeprefix(settings.MARKDOWNX_MEDIA_PATH)})
 
 
+class StoreUnavailable(Exception):
+    """The media folder or the object storage cannot be read just now."""
+
+
+# Logged once a minute while reads fail, and once when they work again, not once for each image on each page.
+storage_outage = OutageReport("Media storage")
+
+
 def open_upload(name: str) -> tuple[File, str] | None:
     """A stored upload, open for reading, with its content type; None if no upload has that name.
 
     Only names store_upload makes are looked up, so no other file in the media folder can be reached.
+    Raises StoreUnavailable if the storage cannot be read.
     """
     if not STORED_NAME.fullmatch(name):
         return None
@@ -132,4 +143,8 @@ def open_upload(name: str) -> tuple[File, str] | None:
         found = default_storage.open(f"{settings.MARKDOWNX_MEDIA_PATH}{name}")
     except FileNotFoundError:
         return None
+    except (OSError, BotoCoreError, ClientError) as error:
+        storage_outage.failed(f"reading the upload {name}", error)
+        raise StoreUnavailable from error
+    storage_outage.reconnected()
     return found, CONTENT_TYPES[name.rsplit(".", 1)[1]]

@@ -23,6 +23,7 @@ from django.test import Client
 from PIL import Image
 from pytest_django.fixtures import Settings
 
+from careers_site.http.outage import RETRY_AFTER_SECONDS
 from microcredentials.editing.endpoints import UPLOAD_CACHE_CONTROL
 from microcredentials.editing.uploads import STORE_UNAVAILABLE
 from microcredentials.pages.content_checks import image_address_warnings
@@ -172,8 +173,7 @@ def test_half_set_or_malformed_storage_settings_stop_the_app_at_start_up(
     assert message in done.stderr
 
 
-@pytest.mark.django_db
-def test_an_upload_while_the_object_storage_is_down_gets_a_clear_error(client: Client, settings: Settings) -> None:
+def store_that_is_down(settings: Settings) -> None:
     closed_port = free_port()  # nothing listens there
     settings.STORAGES = {
         **settings.STORAGES,
@@ -188,11 +188,27 @@ def test_an_upload_while_the_object_storage_is_down_gets_a_clear_error(client: C
             },
         },
     }
+
+
+@pytest.mark.django_db
+def test_an_upload_while_the_object_storage_is_down_gets_a_clear_error(client: Client, settings: Settings) -> None:
+    store_that_is_down(settings)
     login(client, make_user("editor", CONTENT_EDITORS))
     image = SimpleUploadedFile("chart.png", png_bytes((8, 6)), content_type="image/png")
     response = client.post("/markdownx/upload/", {"image": image})
     assert response.status_code == 503
     assert response.json() == {"image": [STORE_UNAVAILABLE]}
+
+
+@pytest.mark.django_db
+def test_an_image_asked_for_while_the_object_storage_is_down_answers_503_and_may_be_retried(
+    client: Client, settings: Settings
+) -> None:
+    store_that_is_down(settings)
+    response = client.get(f"/media/uploads/{'0' * 32}.png")
+    assert response.status_code == 503
+    assert (response["Retry-After"], response["Cache-Control"]) == (str(RETRY_AFTER_SECONDS), "no-store")
+    assert "Sorry, this page is not available right now" in response.content.decode()
 
 
 def png_bytes(size: tuple[int, int]) -> bytes:
