@@ -41,6 +41,12 @@ INSTALLED_APPS = [
     "reversion",
     "axes",
     "csp",
+    # Two-factor sign-in for staff (microcredentials/staff/two_factor.py): passkeys, authenticator apps and
+    # single-use recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "microcredentials",
 ]
 
@@ -64,6 +70,9 @@ MIDDLEWARE = [
     "careers_site.pagecache.middleware.PageCacheMiddleware",
     "careers_site.http.outage.DatabaseUnavailableMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # A session with a password but no second factor counts as signed out, except on the steps that finish it.
+    "microcredentials.staff.two_factor.second_factor_required_middleware",
     # Reads request.user, so below the outage middleware (which answers if the session cannot be read).
     "careers_site.http.security.signed_in_responses_private_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -276,11 +285,25 @@ CSRF_FAILURE_VIEW = "careers_site.http.errors.csrf_failure"
 PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in (
-        "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture", "encrypted-media",
-        "fullscreen", "geolocation", "gyroscope", "magnetometer", "microphone", "midi", "payment",
-        "picture-in-picture", "publickey-credentials-get", "screen-wake-lock", "usb", "xr-spatial-tracking",
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
     )
-}  # fmt: skip
+} | {"publickey-credentials-get": ["self"]}  # fmt: skip (staff sign in with passkeys, on the site itself only)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -296,6 +319,18 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# Two-factor sign-in. Passkeys belong to the host name the staff use (the relying party), checked against the
+# request's own origin (microcredentials/staff/two_factor.py's helper); they need a domain name, not an address,
+# so sign in at http://localhost:8000 rather than 127.0.0.1 to add one locally.
+OTP_WEBAUTHN_RP_NAME = "Careers advice: staff"
+OTP_WEBAUTHN_HELPER_CLASS = "microcredentials.staff.two_factor.OwnOriginWebAuthnHelper"
+OTP_WEBAUTHN_RP_ID_CALLABLE = "microcredentials.staff.two_factor.relying_party_id"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False  # a passkey is the second step, after the password
+# The library checks that OTP_WEBAUTHN_ALLOWED_ORIGINS is set; ours are worked out per request instead.
+SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E030"]
+OTP_TOTP_ISSUER = "Careers advice"
+LOGIN_REDIRECT_URL = f"/{ADMIN_PATH}"
 
 # Failed-login throttling (django-axes): see careers_site/http/lockout.py.
 AXES_FAILURE_LIMIT = env_int("DJANGO_AXES_FAILURE_LIMIT", 5)  # for one username from one address

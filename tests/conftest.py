@@ -16,6 +16,7 @@ from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
 from django.core.management import call_command
+from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -23,6 +24,7 @@ from careers_site.pagecache import generation, middleware
 from careers_site.pagecache.generation import bump_content_generation
 from microcredentials.contact_centre import alerts
 from microcredentials.models import AdvicePage, Topic
+from tests.signing_in import sign_in
 
 
 @pytest.fixture
@@ -60,6 +62,12 @@ def smtp_server(settings: Any) -> Iterator[list[EmailMessage]]:
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
     yield handler.messages
     controller.stop()
+
+
+@pytest.fixture
+def admin_client(client: Client, admin_user: User) -> Client:
+    """pytest-django's admin_client, signed in with both steps (a password alone counts as signed out)."""
+    return sign_in(client, admin_user)
 
 
 @pytest.fixture

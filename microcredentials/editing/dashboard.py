@@ -1,16 +1,21 @@
-"""The staff admin site: branded for staff, with an editor's dashboard on its index page."""
+"""The staff admin site: branded for staff, with an editor's dashboard on its index page, and signed in to with
+a password and a second factor (microcredentials/staff/two_factor.py)."""
 
 import datetime
+import functools
 from typing import Any
 
 from django.contrib import admin
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from microcredentials.editing import review
 from microcredentials.models import AdvicePage, PageDraft
+from microcredentials.staff import two_factor_views
 
 REVIEW_SOON_DAYS = 14
 
@@ -19,6 +24,30 @@ class StaffAdminSite(admin.AdminSite):
     site_header = "Careers advice: staff"
     site_title = "Careers advice: staff"
     index_title = "What would you like to do?"
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        is_verified = getattr(request.user, "is_verified", lambda: False)
+        return super().has_permission(request) and bool(is_verified())
+
+    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        """Someone who has given their password goes on to the second step, not back to the password form."""
+        user = request.user
+        if request.method == "GET" and user.is_authenticated and user.is_staff and not self.has_permission(request):
+            query = urlencode({"next": request.GET.get("next", "")})
+            return HttpResponseRedirect(f"{reverse('admin:two_step')}?{query}")
+        return super().login(request, extra_context)
+
+    def get_urls(self) -> list[URLResolver | URLPattern]:
+        steps = [
+            ("two-step/", two_factor_views.second_step, "two_step"),
+            ("two-step/add/", two_factor_views.add_device, "two_step_add"),
+            ("two-step/app/", two_factor_views.add_app, "two_step_app"),
+            ("two-step/recovery-codes/", two_factor_views.recovery_codes, "two_step_recovery_codes"),
+        ]
+        return [
+            *(path(route, functools.partial(view, site=self), name=name) for route, view, name in steps),
+            *super().get_urls(),
+        ]
 
     def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> TemplateResponse:
         context = {**(extra_context or {}), "dashboard": editor_dashboard(request.user)}

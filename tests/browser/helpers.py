@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import ConsoleMessage, Locator, Page
 
 from microcredentials.models import AdvicePage
+from microcredentials.staff.two_factor import new_recovery_codes
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "screenshots"  # for people to review; git-ignored
 STAFF_PASSWORD = "a-long-browser-test-password"
@@ -33,11 +34,14 @@ class Site:
 
 
 def log_in(page: Page, user: User) -> None:
-    """Log in through the admin's own login form, as a person would."""
+    """Log in through the admin's own login form and the second step (a recovery code), as a person would."""
+    code = new_recovery_codes(user)[0]
     page.goto("/admin/login/?next=/admin/")
     page.get_by_label("Username").fill(user.get_username())
     page.get_by_label("Password").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    page.get_by_role("textbox", name="Code").fill(code)
+    page.get_by_role("button", name="Confirm").click()
     page.wait_for_url("**/admin/")
 
 

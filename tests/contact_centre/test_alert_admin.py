@@ -10,6 +10,7 @@ from django.test import Client
 from microcredentials.lib.nztime import NZ_TIME
 from microcredentials.models import SiteAlert
 from tests.contact_centre.helpers import closure, general, nz, two_closures_on_29_november_2026
+from tests.signing_in import sign_in
 
 ADD_URL = "/admin/microcredentials/sitealert/add/"
 LIST_URL = "/admin/microcredentials/sitealert/"
@@ -20,7 +21,7 @@ TIME_FORMAT = "Enter the time as hours and minutes on a 24-hour clock, for examp
 @pytest.fixture
 def admin_client_nz(db: None) -> Client:
     client = Client()
-    client.force_login(User.objects.create_superuser("boss", password="a-long-test-password"))
+    sign_in(client, User.objects.create_superuser("boss", password="a-long-test-password"))
     return client
 
 
@@ -221,7 +222,7 @@ def two_live_closures(db: None) -> tuple[SiteAlert, SiteAlert]:
 
 def admin_page_at(client: Client, url: str, moment: datetime.datetime) -> str:
     with time_machine.travel(moment, tick=False):
-        client.force_login(User.objects.get(username="boss"))  # staff sessions last an hour: log in at `moment`
+        sign_in(client, User.objects.get(username="boss"))  # staff sessions last an hour: log in at `moment`
         return client.get(url).content.decode()
 
 
@@ -315,7 +316,7 @@ def _member_of(group_name: str) -> Client:
     user = User.objects.create_user(group_name.replace(" ", "-"), password="a-long-test-password", is_staff=True)
     user.groups.add(Group.objects.get(name=group_name))
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

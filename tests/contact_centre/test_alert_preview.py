@@ -13,6 +13,7 @@ from django.test import Client
 
 from microcredentials.models import SiteAlert
 from tests.contact_centre.helpers import closure, nz
+from tests.signing_in import sign_in
 
 ADD_URL = "/admin/microcredentials/sitealert/add/"
 PREVIEW_URL = "/admin/microcredentials/sitealert/preview/"
@@ -32,7 +33,7 @@ def member_of(group_name: str) -> Client:
     user = User.objects.create_user(group_name.replace(" ", "-"), password="a-long-test-password", is_staff=True)
     user.groups.add(Group.objects.get(name=group_name))
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

@@ -16,6 +16,7 @@ from microcredentials.contact_centre.contact import contact_status
 from microcredentials.contact_centre.public_holidays import public_holidays
 from microcredentials.models import ClosedDay, OpeningHours
 from tests.contact_centre.helpers import closure, nz
+from tests.signing_in import sign_in
 
 WHO = "The Customer Contact Group"
 REGION = '<section class="site-alert site-alert--'
@@ -308,7 +309,7 @@ def test_an_extra_closed_day_on_a_public_holiday_is_refused(admin_client: Client
 
 def test_staff_see_the_coming_holidays_in_the_admin(admin_client: Client) -> None:
     with time_machine.travel(nz(2026, 12, 5, 10), tick=False):
-        admin_client.force_login(User.objects.get(username="admin"))  # staff sessions last an hour
+        sign_in(admin_client, User.objects.get(username="admin"))  # staff sessions last an hour
         html = admin_client.get("/admin/microcredentials/closedday/").content.decode()
     assert "Coming public holidays" in html
     assert "<tr><td>Monday 28 December 2026</td><td>Boxing Day</td></tr>" in html

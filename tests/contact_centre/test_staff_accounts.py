@@ -18,6 +18,8 @@ from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from tests.signing_in import finish_with_a_recovery_code
+
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct-horse-battery-staple"
 
@@ -29,10 +31,11 @@ def create_staff(*args: str) -> str:
 
 
 def signed_in(username: str, password: str) -> Client:
-    """A client signed in through the admin's login form, as a person would."""
+    """A client signed in through the admin's login form and the second step, as a person would."""
     client = Client()
     response = client.post("/admin/login/?next=/admin/", {"username": username, "password": password})
     assert response.status_code == 302, "the login form should accept them"
+    finish_with_a_recovery_code(client, User.objects.get(username=username))
     return client
 
 

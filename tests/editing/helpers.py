@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
 
 from microcredentials.models import AdvicePage
+from tests.signing_in import sign_in
 
 ADMIN_PAGES = "/admin/microcredentials/advicepage/"
 
@@ -34,7 +35,7 @@ def make_user(
 
 
 def login(client: Client, user: User) -> Client:
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    sign_in(client, user, backend="django.contrib.auth.backends.ModelBackend")
     return client
 
 

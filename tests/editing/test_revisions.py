@@ -16,6 +16,7 @@ from reversion.models import Version
 from microcredentials.editing.revisions import version_label
 from microcredentials.models import AdvicePage, PageChange, PageDraft
 from tests.editing.helpers import ADMIN_PAGES, CONTENT_EDITORS, change_url, form_data, login, make_user
+from tests.signing_in import sign_in
 
 NZ = datetime.timezone(datetime.timedelta(hours=13))  # New Zealand daylight time
 
@@ -311,7 +312,7 @@ def test_history_notes_deleted_in_bulk_in_the_admin_leave_the_public_page_at_onc
     kept = PageChange.objects.create(page=cv_page, changed_on=datetime.date(2025, 1, 5), note="Kept note.")
     gone = PageChange.objects.create(page=cv_page, changed_on=datetime.date(2025, 2, 5), note="Mistaken note.")
     assert "Mistaken note." in Client().get(cv_page.get_absolute_url()).content.decode()
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     client.post(
         "/admin/microcredentials/pagechange/",
         {"action": "delete_selected", "_selected_action": [gone.pk], "post": "yes"},  # a queryset delete

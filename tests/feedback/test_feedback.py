@@ -10,6 +10,7 @@ from django.utils.cache import get_max_age
 
 from microcredentials.feedback.answers import RATE_LIMIT, TOO_MANY
 from microcredentials.models import AdvicePage, PageFeedback, RateLimitCount
+from tests.signing_in import sign_in
 
 PAGE_URL = "/plan-your-career/micro-credentials/"
 
@@ -236,7 +237,7 @@ def test_previews_of_drafts_have_no_feedback_form(
     client: Client, shipped_content: AdvicePage, staff_user: object
 ) -> None:
     AdvicePage.objects.filter(pk=shipped_content.pk).update(status=AdvicePage.Status.DRAFT)
-    client.force_login(staff_user, backend="django.contrib.auth.backends.ModelBackend")  # type: ignore[arg-type]
+    sign_in(client, staff_user, backend="django.contrib.auth.backends.ModelBackend")  # type: ignore[arg-type]
     html = client.get(PAGE_URL).content.decode()
     assert "Preview: not published." in html
     assert "Was this page useful?" not in html

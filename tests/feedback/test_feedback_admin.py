@@ -12,6 +12,7 @@ from django.test import Client
 
 from microcredentials.feedback.answers import spreadsheet_safe
 from microcredentials.models import AdvicePage, PageFeedback
+from tests.signing_in import sign_in
 
 ADMIN = f"/{settings.ADMIN_PATH}microcredentials/pagefeedback/"
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -25,7 +26,7 @@ def feedback_viewer(staff_user: User) -> User:
 
 @pytest.fixture
 def staff_client(client: Client, feedback_viewer: User) -> Client:
-    client.force_login(feedback_viewer, backend=MODEL_BACKEND)
+    sign_in(client, feedback_viewer, backend=MODEL_BACKEND)
     return client
 
 
@@ -76,7 +77,7 @@ def test_summary_counts_yes_and_no_per_page(staff_client: Client, answers: tuple
 @pytest.mark.django_db
 def test_summary_and_changelist_are_for_staff_only(client: Client, staff_user: User, answers: object) -> None:
     assert client.get(f"{ADMIN}summary/").status_code == 302  # to the login page
-    client.force_login(staff_user, backend=MODEL_BACKEND)  # staff, but without permission to view feedback
+    sign_in(client, staff_user, backend=MODEL_BACKEND)  # staff, but without permission to view feedback
     assert client.get(f"{ADMIN}summary/").status_code == 403
 
 

@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 
 from microcredentials.editing import previews
 from microcredentials.models import AdvicePage, ClosedDay, ContactDetails, OpeningHours, Redirect, SiteAlert
+from tests.signing_in import sign_in
 
 ADMIN = f"/{settings.ADMIN_PATH}"
 
@@ -244,7 +245,7 @@ def form_client(cross_site: bool, user: User | None) -> Client:
         headers = {"origin": "https://elsewhere.example", "sec-fetch-site": "cross-site"} if cross_site else {}
         _form_clients[key] = Client(enforce_csrf_checks=cross_site, headers=headers)
         if user:
-            _form_clients[key].force_login(user)
+            sign_in(_form_clients[key], user)
     return _form_clients[key]
 
 
@@ -284,6 +285,14 @@ STAFF_ENDPOINTS = [
     (f"{PAGE_ADMIN}{{page}}/preview-links/{{link}}/revoke/", []),
     (f"{PAGE_ADMIN}{{page}}/history/{{version}}/restore/", []),
     (f"{PAGE_ADMIN}", ["action", "_selected_action", "select_across", "index"]),
+    (f"{PAGE_ADMIN}{{page}}/unpublish/", ["confirmed", "send_readers_to"]),
+    (f"{ADMIN}two-step/", ["code", "next"]),
+    (f"{ADMIN}two-step/app/", ["code", "next"]),
+    (f"{ADMIN}two-step/recovery-codes/", ["next"]),
+    (f"{ADMIN}webauthn/registration/begin/", []),
+    (f"{ADMIN}webauthn/registration/complete/", ["id", "rawId", "response", "type"]),
+    (f"{ADMIN}webauthn/authentication/begin/", []),
+    (f"{ADMIN}webauthn/authentication/complete/", ["id", "rawId", "response", "type"]),
 ]
 # Staff pages read with GET, with the query parameters they read. One line per page.
 STAFF_PAGES = [
@@ -293,6 +302,10 @@ STAFF_PAGES = [
     (f"{PAGE_ADMIN}{{page}}/preview/", []),
     (f"{PAGE_ADMIN}{{page}}/history/", []),
     (f"{PAGE_ADMIN}{{page}}/history/compare/", ["from", "to"]),
+    (f"{PAGE_ADMIN}{{page}}/unpublish/", []),
+    (f"{ADMIN}two-step/", ["next"]),
+    (f"{ADMIN}two-step/add/", ["next"]),
+    (f"{ADMIN}two-step/app/", ["next"]),
     (f"{ADMIN}microcredentials/sitealert/", ["q", "o", "kind__exact", "level__exact"]),
     (f"{ADMIN}microcredentials/pagefeedback/", ["q", "o", "useful__exact", "created_at__year"]),
     (f"{ADMIN}microcredentials/pagefeedback/summary/", []),

@@ -9,6 +9,7 @@ from django.test import Client
 
 from careers_site.http.security import body_size_limit, client_ip_address, permissions_policy_header
 from microcredentials.models import AdvicePage
+from tests.signing_in import sign_in
 
 LOGIN = f"/{settings.ADMIN_PATH}login/"
 READ_ONLY_URLS = [
@@ -108,7 +109,7 @@ def test_an_expired_form_gets_the_site_403_page(staff_user: User) -> None:
 
 @pytest.mark.django_db
 def test_forbidden_pages_use_the_site_403_page(client: Client, staff_user: User) -> None:
-    client.force_login(staff_user)  # staff, but with no permission on pages
+    sign_in(client, staff_user)  # staff, but with no permission on pages
     response = client.get(f"/{settings.ADMIN_PATH}microcredentials/advicepage/")
     assert response.status_code == 403
     assert "<h1>You cannot see this page</h1>" in response.content.decode()
@@ -145,7 +146,7 @@ def test_an_empty_to_field_in_the_admin_gets_400_with_a_one_line_warning_not_a_5
     """Found by tests/http/test_hostile_input.py: Django's change and delete pages looked up a field named ""."""
     chief = User.objects.create_superuser("chief", password="a-long-test-password")
     client = Client(raise_request_exception=False)
-    client.force_login(chief)
+    sign_in(client, chief)
     pk = chief.pk if admin == "auth/user" else shipped_content.topic_id
     url = f"/{settings.ADMIN_PATH}{admin}/{pk}/{view}/"
     for response in (client.get(url, {"_to_field": ""}), client.post(url, {"_to_field": ""})):

@@ -17,6 +17,7 @@ from django.test import Client
 from django.utils import timezone
 
 from microcredentials.models import AdvicePage
+from tests.signing_in import sign_in
 
 ADMIN = f"/{settings.ADMIN_PATH}"
 # The unhashed name (whitenoise serves both); the hashed one is looked up after collectstatic has run.
@@ -82,7 +83,7 @@ def test_static_file_is_served_by_whitenoise_with_headers(client: Client) -> Non
 @pytest.mark.django_db
 def test_signed_in_admin_pages_carry_the_security_headers(client: Client, shipped_content: AdvicePage) -> None:
     admin = User.objects.create_superuser("chief", password="a-long-test-password")
-    client.force_login(admin)
+    sign_in(client, admin)
     for url in (ADMIN, f"{ADMIN}microcredentials/advicepage/{shipped_content.pk}/change/"):
         response = client.get(url, secure=True)
         assert response.status_code == 200, url
@@ -137,7 +138,7 @@ def staff_urls(page: AdvicePage) -> dict[str, str]:
 def test_everything_rendered_for_signed_in_staff_is_private_and_never_stored(
     client: Client, shipped_content: AdvicePage, chief: User
 ) -> None:
-    client.force_login(chief)
+    sign_in(client, chief)
     for name, url in staff_urls(shipped_content).items():
         for attempt in ("first", "again"):  # the second time, a cached copy would show itself
             response = client.get(url, secure=True)
@@ -163,7 +164,7 @@ def test_readers_still_get_public_cached_pages_after_staff_have_been_by(
     reader's copy stays public and sets no cookie."""
     url = shipped_content.get_absolute_url()
     staff = Client()
-    staff.force_login(chief)
+    sign_in(staff, chief)
     assert staff.get(url)["Cache-Control"] == PRIVATE
     for _ in range(2):
         reader = client.get(url)

@@ -252,7 +252,7 @@ def test_an_image_uploaded_through_one_app_server_is_served_by_another(tmp_path:
 
         with gunicorn_server(env_a, workers=1) as server_a, gunicorn_server(env_b, workers=1) as server_b:
             editor = browser()
-            log_in(editor, server_a)
+            log_in(editor, server_a, env_a)
             path = upload_image(editor, server_a, png_bytes((37, 23)))
 
             # A reader who has never been to server A.

@@ -77,11 +77,23 @@ def post(opener: urllib.request.OpenerDirector, url: str, fields: dict[str, str]
     return opener.open(urllib.request.Request(url, data=data, headers={"Referer": url})).read().decode()
 
 
-def log_in(opener: urllib.request.OpenerDirector, base: str) -> None:
+# Makes a recovery code for "editor" and prints it: the second step of signing in.
+RECOVERY_CODE = (
+    "from django.contrib.auth.models import User; from microcredentials.staff.two_factor import new_recovery_codes; "
+    "print(new_recovery_codes(User.objects.get(username='editor'))[0])"
+)
+
+
+def log_in(opener: urllib.request.OpenerDirector, base: str, env: dict[str, str]) -> None:
+    """Sign in as "editor" with the password, then a recovery code, through the real forms."""
+    code = manage(env, "shell", "--no-imports", "-c", RECOVERY_CODE).strip()
     login_url = base + "/admin/login/?next=/admin/"
     fields = form_fields(opener.open(login_url).read().decode())
     fields.update(username="editor", password=PASSWORD)
-    assert "Log out" in post(opener, login_url, fields)
+    second_step = post(opener, login_url, fields)
+    assert "To finish signing in" in second_step
+    fields = form_fields(second_step) | {"code": code}
+    assert "Log out" in post(opener, base + "/admin/two-step/?next=/admin/", fields)
 
 
 def test_an_edit_through_one_server_is_served_fresh_by_the_other() -> None:
@@ -103,7 +115,7 @@ def test_an_edit_through_one_server_is_served_fresh_by_the_other() -> None:
                 assert "<h1>Micro-credentials</h1>" in reader.open(base + ADVICE_PATH).read().decode()
 
             editor = browser()
-            log_in(editor, server_a)
+            log_in(editor, server_a, env)
             change_url = f"{server_a}/admin/microcredentials/advicepage/{page_id.strip()}/change/"
             fields = form_fields(editor.open(change_url).read().decode())
             fields["title"] = "Micro-credentials, edited on server A"

@@ -24,6 +24,7 @@ from microcredentials.models import AdvicePage, ContactDetails
 from tests.contact_centre.helpers import closure, general, nz
 from tests.http.helpers import database_down
 from tests.services import redis_server
+from tests.signing_in import sign_in
 
 ADVICE_URL = "/plan-your-career/micro-credentials/"
 PUBLIC_URLS = ["/", "/plan-your-career/", ADVICE_URL]
@@ -116,7 +117,7 @@ def test_a_scheduled_page_appears_when_its_time_comes(
 def test_staff_always_get_a_fresh_private_page(client: Client, shipped_content: AdvicePage, staff_user: User) -> None:
     client.get(ADVICE_URL)
     AdvicePage.objects.filter(pk=shipped_content.pk).update(title="Changed behind the cache's back")
-    client.force_login(staff_user)
+    sign_in(client, staff_user)
     response = client.get(ADVICE_URL)
     assert "Changed behind the cache&#x27;s back" in response.content.decode()
     assert "public" not in response.get("Cache-Control", "")

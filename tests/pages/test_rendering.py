@@ -18,6 +18,7 @@ from microcredentials.pages.rendering import (
     contents_list,
     render_markdown_html,
 )
+from tests.signing_in import sign_in
 
 ADVICE_URL = "/plan-your-career/micro-credentials/"
 SHIPPED_PAGES = Path(settings.BASE_DIR) / "content" / "pages"
@@ -232,7 +233,7 @@ def test_the_attribute_brace_refusal_says_what_to_change_and_comes_at_once() -> 
 
 @pytest.mark.django_db
 def test_the_editor_preview_refuses_the_attribute_brace_shape_with_the_message(client: Client) -> None:
-    client.force_login(User.objects.create_user("writer", password="a-long-test-password", is_staff=True))
+    sign_in(client, User.objects.create_user("writer", password="a-long-test-password", is_staff=True))
     response = client.post("/markdownx/markdownify/", {"content": "# " + " {" * 49_998 + " "})
     assert response.status_code == 400
     assert "too many “{” signs after a space" in response.content.decode()
