@@ -62,7 +62,8 @@ def holds_no_secret(request: HttpRequest, response: HttpResponseBase) -> bool:
 
 def set_body(response: HttpResponseBase, body: bytes, encoding: str | None) -> None:
     """Put `body` (already compressed with `encoding`, if any) in the response, with the headers that go with it."""
-    patch_vary_headers(response, ["Accept-Encoding"])
+    if "Accept-Encoding" not in response.get("Vary", ""):  # public pages already say so (middleware.PUBLIC_VARY)
+        patch_vary_headers(response, ["Accept-Encoding"])
     response.content = body  # type: ignore[attr-defined]
     if encoding:
         response["Content-Encoding"] = encoding

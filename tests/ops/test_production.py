@@ -1,11 +1,13 @@
 """Production settings and a real gunicorn process started from them."""
 
+import gc
 import gzip
 import http.client
 import importlib.metadata
 import os
 import queue
 import re
+import runpy
 import secrets
 import socket
 import subprocess
@@ -255,3 +257,14 @@ def test_the_environment_and_the_image_have_current_pip_and_setuptools() -> None
     dockerfile = (BASE_DIR / "Dockerfile").read_text()
     in_image = re.search(r"^RUN " + upgrade.pattern, dockerfile, re.MULTILINE)
     assert in_image and in_image.start() < dockerfile.index("COPY . .")
+
+
+def test_the_shipped_gunicorn_config_hides_the_loaded_app_from_the_garbage_collector_before_each_fork() -> None:
+    """Full collections then skip Django's long-lived objects (docs/benchmarks.md has the p99 it saves)."""
+    config = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
+    assert gc.get_freeze_count() == 0
+    try:
+        config["pre_fork"](None, None)
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
