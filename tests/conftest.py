@@ -111,7 +111,8 @@ def fresh_cache() -> None:
     """
     for alias in settings.CACHES:
         caches[alias].clear()
-    for memo in (generation._seen_in_process, middleware._filled_pages, middleware._filled_searches):
+    memos = (generation._seen_in_process, middleware._filled_pages, middleware._filled_searches)
+    for memo in (*memos, middleware._next_change_by_generation):
         memo.clear()
     alerts._region_this_second.clear()
     bump_content_generation()

@@ -87,14 +87,23 @@ def _page_key(address: str) -> str:
     return f"page:v{CACHED_PAGE_FORMAT}:{content_generation()}:{address_hash}"
 
 
+# The current generation's answer of _next_scheduled_change (one entry): it is asked on every request.
+_next_change_by_generation: dict[str, float] = {}
+
+
 def _next_scheduled_change() -> float | None:
     """When public pages next change by themselves (a timestamp), asked of the feature once per generation."""
-    key = f"schedule:{content_generation()}"
-    found = generation_get(key)
-    if found is None or 0 < found <= time.time():  # unknown, or that change has happened since
-        upcoming = import_string(settings.PAGECACHE_NEXT_CHANGE)()
-        found = upcoming.timestamp() if upcoming else 0.0
-        generation_set(key, found, timeout=settings.PUBLIC_CACHE_SECONDS * 10)
+    generation = content_generation()
+    found = _next_change_by_generation.get(generation)
+    if found is None or 0 < found <= time.time():
+        key = f"schedule:{generation}"
+        found = generation_get(key)
+        if found is None or 0 < found <= time.time():  # unknown, or that change has happened since
+            upcoming = import_string(settings.PAGECACHE_NEXT_CHANGE)()
+            found = upcoming.timestamp() if upcoming else 0.0
+            generation_set(key, found, timeout=settings.PUBLIC_CACHE_SECONDS * 10)
+        _next_change_by_generation.clear()
+        _next_change_by_generation[generation] = found
     return found or None
 
 
