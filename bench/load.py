@@ -25,8 +25,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from bench.live_site import (
     ADVICE_PATH,
@@ -56,6 +58,7 @@ from bench.load_report import (
 from scripts.redis_server import RedisServer
 
 LUA_SCRIPT = Path(__file__).with_name("load.lua")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -182,30 +185,17 @@ def run_with_redis_outage(settings: Settings) -> int:
         RedisServer() as redis,
         live_site(Path(workdir), REDIS_URL=redis.url) as site,
     ):
-        form = feedback_form(site.base)
-        static = static_path(site.base)
-        warm_up(site.base, static)
-        workers_before = site.server.worker_pids()
-        wrk = subprocess.Popen(wrk_command(settings, site.base, form, static), stdout=subprocess.PIPE, text=True)
-        try:
-            outage, problems = stop_redis(site, redis, settings)
-            output, _ = wrk.communicate(timeout=settings.seconds + 60)
-        finally:
-            if wrk.poll() is None:
-                wrk.kill()
-                wrk.wait()
-        workers = (workers_before, site.server.worker_pids())
-        rows = site.feedback_rows()
-        log = site.log.read_text(errors="replace")
-    result = parse_wrk_output(output)
+        load, (outage, problems) = drive(site, settings, lambda form: stop_redis(site, redis, settings))
+    result = parse_wrk_output(load.output)
     accepted = result.totals()["feedback 200"]
     # Nothing may fail while Redis is down: no phase allows anything but the usual answers.
-    problems += load_problems(result, None) + restart_problems(*workers) + feedback_problems(accepted, rows)
-    problems += outage_log_problems(log, len(workers[0]), settings.outage_seconds, service="Redis")
-    report_load(settings, result, workers, f"{accepted:,} accepted (200), {rows:,} rows in the database at the end")
+    problems += load_problems(result, None) + restart_problems(*load.workers) + feedback_problems(accepted, load.rows)
+    problems += outage_log_problems(load.log, len(load.workers[0]), settings.outage_seconds, service="Redis")
+    feedback = f"{accepted:,} accepted (200), {load.rows:,} rows in the database at the end"
+    report_load(settings, result, load.workers, feedback)
     print("\nRedis outage timeline (answers per phase)")
     print("\n".join(timeline_lines(result, outage)))
-    unavailable, again = outage_log_lines(log, "Redis")
+    unavailable, again = outage_log_lines(load.log, "Redis")
     print(f"log         {unavailable} 'Redis unavailable' and {again} 'Redis available again' line(s)")
     return verdict(problems)
 
@@ -220,36 +210,51 @@ def outage_record_problems(record: OutageRecord, recovery_limit: float) -> list[
     return problems
 
 
+@dataclass
+class LoadRun:
+    """What one wrk run left: its output, the worker pids before and after, feedback rows, gunicorn's log."""
+
+    output: str
+    workers: tuple[set[int], set[int]]
+    rows: int
+    log: str
+
+
+def drive(site: LiveSite, settings: Settings, during: Callable[[FeedbackForm], T]) -> tuple[LoadRun, T]:
+    """Warm the site up and run the mixed load on it, calling `during` while wrk runs; returns both results."""
+    form = feedback_form(site.base)
+    static = static_path(site.base)
+    warm_up(site.base, static)
+    workers_before = site.server.worker_pids()
+    wrk = subprocess.Popen(wrk_command(settings, site.base, form, static), stdout=subprocess.PIPE, text=True)
+    try:
+        meanwhile = during(form)
+        output, _ = wrk.communicate(timeout=settings.seconds + 60)
+    finally:
+        if wrk.poll() is None:
+            wrk.kill()
+            wrk.wait()
+    workers = (workers_before, site.server.worker_pids())
+    return LoadRun(output, workers, site.feedback_rows(), site.log.read_text(errors="replace")), meanwhile
+
+
 def run(settings: Settings, with_outage: bool) -> int:
     with tempfile.TemporaryDirectory(prefix="careers-load-") as workdir, live_site(Path(workdir)) as site:
-        form = feedback_form(site.base)
-        static = static_path(site.base)
-        warm_up(site.base, static)
-        workers_before = site.server.worker_pids()
-        wrk = subprocess.Popen(wrk_command(settings, site.base, form, static), stdout=subprocess.PIPE, text=True)
-        try:
-            record = run_outage(site, form, settings) if with_outage else None
-            output, _ = wrk.communicate(timeout=settings.seconds + 60)
-        finally:
-            if wrk.poll() is None:
-                wrk.kill()
-                wrk.wait()
-        workers = (workers_before, site.server.worker_pids())
-        rows = site.feedback_rows()
-        log = site.log.read_text(errors="replace")
-    tracebacks = log.count("Traceback")
-    result = parse_wrk_output(output)
+        load, record = drive(site, settings, lambda form: run_outage(site, form, settings) if with_outage else None)
+    tracebacks = load.log.count("Traceback")
+    result = parse_wrk_output(load.output)
     accepted = result.totals()["feedback 200"] + (len(record.marked) if record else 0)
-    problems = load_problems(result, record.outage if record else None) + restart_problems(*workers)
-    problems += feedback_problems(accepted, rows) + (
+    problems = load_problems(result, record.outage if record else None) + restart_problems(*load.workers)
+    problems += feedback_problems(accepted, load.rows) + (
         [f"{tracebacks} tracebacks in gunicorn's log"] if tracebacks else []
     )
-    report_load(settings, result, workers, f"{accepted:,} accepted (200), {rows:,} rows in the database at the end")
+    feedback = f"{accepted:,} accepted (200), {load.rows:,} rows in the database at the end"
+    report_load(settings, result, load.workers, feedback)
     if record:
         report_outage(result, record)
-        unavailable, again = outage_log_lines(log)
+        unavailable, again = outage_log_lines(load.log)
         print(f"log         {unavailable} 'Database unavailable' and {again} 'Database available again' line(s)")
-        problems += record.problems + outage_log_problems(log, len(workers[0]), settings.outage_seconds)
+        problems += record.problems + outage_log_problems(load.log, len(load.workers[0]), settings.outage_seconds)
     return verdict(problems)
 
 
