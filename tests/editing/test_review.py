@@ -130,6 +130,17 @@ def test_plain_save_never_publishes_when_review_is_required(
 REAL_COMMITS = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
+def reviewed(author: User, reviewer: User, page: AdvicePage, **action: str) -> Any:
+    """The author submits NEW_BODY for review, then the reviewer presses `action`; the reviewer's response."""
+    submit(login(Client(), author), page)
+    page.refresh_from_db()
+    return login(Client(), reviewer).post(change_url(page), form_data(page, body=NEW_BODY, **action), follow=True)
+
+
+def email_text(message: EmailMessage) -> str:
+    return message.get_body().get_content().replace("\r\n", "\n")  # type: ignore[union-attr]
+
+
 @REAL_COMMITS
 def test_the_author_is_emailed_when_a_reviewer_publishes_their_change(
     author: User,
@@ -137,14 +148,12 @@ def test_the_author_is_emailed_when_a_reviewer_publishes_their_change(
     live_page: AdvicePage,
     smtp_server: list[EmailMessage],
 ) -> None:
-    submit(login(Client(), author), live_page)
-    live_page.refresh_from_db()
-    login(Client(), reviewer).post(change_url(live_page), form_data(live_page, body=NEW_BODY, _publish="Publish"))
+    reviewed(author, reviewer, live_page, _publish="Publish")
 
     [message] = smtp_server
     assert message["To"] == "aroha@example.govt.nz"
     assert message["Subject"] == "Your change to “Write a CV”"
-    text = message.get_body().get_content().replace("\r\n", "\n")  # type: ignore[union-attr]
+    text = email_text(message)
     assert text.startswith("Kia ora Aroha,")
     assert "Mere Parata approved your change and published it. Readers see it now." in text
     assert f"http://testserver{change_url(live_page)}" in text
@@ -157,13 +166,10 @@ def test_the_author_is_emailed_the_comment_when_a_change_is_sent_back(
     live_page: AdvicePage,
     smtp_server: list[EmailMessage],
 ) -> None:
-    submit(login(Client(), author), live_page)
-    live_page.refresh_from_db()
-    fields = form_data(live_page, body=NEW_BODY, _send_back="Send back", review_comment="Give the source of the fee.")
-    login(Client(), reviewer).post(change_url(live_page), fields)
+    reviewed(author, reviewer, live_page, _send_back="Send back", review_comment="Give the source of the fee.")
 
     [message] = smtp_server
-    text = message.get_body().get_content().replace("\r\n", "\n")  # type: ignore[union-attr]
+    text = email_text(message)
     assert "Mere Parata sent your change back with this comment:\n\nGive the source of the fee." in text
 
 
@@ -176,11 +182,7 @@ def test_an_author_without_an_email_address_is_not_emailed_and_the_reviewer_is_t
 ) -> None:
     author.email = ""
     author.save()
-    submit(login(Client(), author), live_page)
-    live_page.refresh_from_db()
-    response = login(Client(), reviewer).post(
-        change_url(live_page), form_data(live_page, body=NEW_BODY, _publish="Publish"), follow=True
-    )
+    response = reviewed(author, reviewer, live_page, _publish="Publish")
     assert "Aroha Ngata has no email address, so they will see this in the admin only." in response.content.decode()
     assert smtp_server == []
 
@@ -191,11 +193,7 @@ def test_a_mail_server_that_is_down_never_fails_the_publish(
 ) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens there
-    submit(login(Client(), author), live_page)
-    live_page.refresh_from_db()
-    response = login(Client(), reviewer).post(
-        change_url(live_page), form_data(live_page, body=NEW_BODY, _publish="Publish"), follow=True
-    )
+    response = reviewed(author, reviewer, live_page, _publish="Publish")
     assert response.status_code == 200
     assert "Aroha Ngata could not be emailed just now; they will see this in the admin." in response.content.decode()
     assert "$200 from 2027" in Client().get(live_page.get_absolute_url()).content.decode()
