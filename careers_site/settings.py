@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
+    # Background work (email, scheduled jobs): Django's tasks API, queued in the database, run by `manage.py db_worker`.
+    "django_tasks",
+    "django_tasks_db",
     "microcredentials",
 ]
 
@@ -338,7 +341,10 @@ AXES_ADDRESS_FAILURE_LIMIT = env_int("DJANGO_AXES_ADDRESS_FAILURE_LIMIT", 20)  #
 
 # Publishing needs a second person: an editor submits a draft, and a reviewer who is not its author publishes it.
 REQUIRE_REVIEW = env_bool("DJANGO_REQUIRE_REVIEW", False)
-# Email (review outcomes to authors): SMTP in production; `make run` (debug) prints each message to the console.
+# Mail and scheduled jobs are never run in a request: they are queued in the database (one row, committed with the
+# change that caused it) and run by the worker, `manage.py db_worker`. `make run` starts one.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Email (review outcomes, page-change alerts): SMTP in production; `make run` (debug) prints each to the console.
 EMAIL_BACKEND = env_str(
     "DJANGO_EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
@@ -348,7 +354,7 @@ EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
-EMAIL_TIMEOUT = 5  # seconds: a mail server that hangs delays a reviewer's save by this much at most
+EMAIL_TIMEOUT = 10  # seconds: a mail server that hangs holds up the background worker by this much at most
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "Careers advice <no-reply@localhost>")
 # How long a shared preview link works, unless it is revoked first.
 PREVIEW_LINK_DAYS = env_int("DJANGO_PREVIEW_LINK_DAYS", 7)

@@ -1,16 +1,12 @@
 """Shared fixtures: the shipped content loaded into the test database, and staff users."""
 
-import email
-import email.policy
 import io
 import os
-import socket
 from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
@@ -24,6 +20,7 @@ from careers_site.pagecache import generation, middleware
 from careers_site.pagecache.generation import bump_content_generation
 from microcredentials.contact_centre import alerts
 from microcredentials.models import AdvicePage, Topic
+from tests.services import smtp_inbox
 from tests.signing_in import sign_in
 
 
@@ -37,31 +34,18 @@ def shipped_content(db: None) -> AdvicePage:
     return AdvicePage.objects.select_related("topic").get(slug="micro-credentials")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class _KeepMessages:
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))  # type: ignore[arg-type]
-        return "250 Message accepted"
-
-
 @pytest.fixture
 def smtp_server(settings: Any) -> Iterator[list[EmailMessage]]:
     """A real SMTP server (aiosmtpd) on 127.0.0.1 that the site sends through; yields the messages it receives."""
-    handler = _KeepMessages()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    yield handler.messages
-    controller.stop()
+    with smtp_inbox() as (port, received):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        yield received
+
+
+def run_worker() -> None:
+    """Run the real background worker (`manage.py db_worker`) over the test database until the queue has nothing due."""
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", stdout=io.StringIO())
 
 
 @pytest.fixture

@@ -5,6 +5,8 @@ stopped by the PID it was started with. PostgreSQL comes from scripts/pg_cluster
 and gunicorn from scripts/site_server.py, which the benchmarks use too.
 """
 
+import email
+import email.policy
 import json
 import os
 import shutil
@@ -16,14 +18,18 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
+
+from aiosmtpd.controller import Controller
 
 from scripts import pg_cluster
 from scripts.site_server import free_port, gunicorn, manage, production_env, wait_until
 
 __all__ = [
     "S3Store",
+    "free_port",
     "gunicorn_server",
     "manage",
     "postgres_available",
@@ -31,6 +37,7 @@ __all__ = [
     "production_env",
     "redis_server",
     "seaweedfs_server",
+    "smtp_inbox",
 ]
 
 
@@ -64,6 +71,27 @@ def redis_server() -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=15)
+
+
+class _KeepMessages:
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))  # type: ignore[arg-type]
+        return "250 Message accepted"
+
+
+@contextmanager
+def smtp_inbox() -> Iterator[tuple[int, list[EmailMessage]]]:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1; yields its port and the messages it receives, as they arrive."""
+    handler = _KeepMessages()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller.port, handler.messages
+    finally:
+        controller.stop()
 
 
 @contextmanager

@@ -180,7 +180,7 @@ class AdvicePageAdmin(CheckedAutocompleteAdmin):
             form.cleaned_data.get("schedule_at"),
         )
         if outcome and form.draft is not None:
-            notifications.tell_author_after_commit(request, obj, form.draft.submitted_by, outcome)
+            notifications.tell_author(request, obj, form.draft.submitted_by, outcome)
 
     def _save_page(self, request: HttpRequest, obj: AdvicePage, form: AdvicePageForm, change: bool) -> None:
         obj.last_edited_by = request.user  # type: ignore[assignment]
