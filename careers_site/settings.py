@@ -333,7 +333,7 @@ OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False  # a passkey is the second step, a
 # The library checks that OTP_WEBAUTHN_ALLOWED_ORIGINS is set; ours are worked out per request instead.
 SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E030"]
 OTP_TOTP_ISSUER = "Careers advice"
-LOGIN_REDIRECT_URL = f"/{ADMIN_PATH}"
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Failed-login throttling (django-axes): see careers_site/http/lockout.py.
 AXES_FAILURE_LIMIT = env_int("DJANGO_AXES_FAILURE_LIMIT", 5)  # for one username from one address

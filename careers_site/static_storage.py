@@ -1,5 +1,6 @@
 """The static files storage for production: whitenoise's, with each hashed URL worked out once per process."""
 
+import functools
 from typing import Any
 
 from whitenoise.storage import CompressedManifestStaticFilesStorage
@@ -11,12 +12,9 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._urls: dict[str, str] = {}
+        self._hashed_url = functools.lru_cache(maxsize=1024)(super().url)
 
     def url(self, name: str | None, force: bool = False) -> str:
         if force or name is None:
             return super().url(name, force)
-        found = self._urls.get(name)
-        if found is None:
-            found = self._urls[name] = super().url(name)
-        return found
+        return self._hashed_url(name)

@@ -3,10 +3,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from microcredentials.editing import endpoints as editor
+from microcredentials.staff import two_factor
 
 urlpatterns = [
     # Passkey ceremonies (django-otp-webauthn), before the admin's own catch-all.
-    path(f"{settings.ADMIN_PATH}webauthn/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
+    path(f"{settings.ADMIN_PATH}webauthn/", include(two_factor.passkey_urls(), namespace="otp_webauthn")),
     path(settings.ADMIN_PATH, admin.site.urls),
     # The Markdown editor's preview and upload: staff only (replaces markdownx.urls, which are open to all).
     path("markdownx/markdownify/", editor.markdownify, name="markdownx_markdownify"),

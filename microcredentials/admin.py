@@ -3,11 +3,17 @@
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 
-from microcredentials.contact_centre.admin import ContactDetailsAdmin, OpeningHoursAdmin, SiteAlertAdmin
+from microcredentials.contact_centre.admin import (
+    ClosedDayAdmin,
+    ContactDetailsAdmin,
+    OpeningHoursAdmin,
+    SiteAlertAdmin,
+)
 from microcredentials.editing.admin import ActivityLogAdmin, AdvicePageAdmin, TopicAdmin
 from microcredentials.feedback.admin import PageFeedbackAdmin
 from microcredentials.models import (
     AdvicePage,
+    ClosedDay,
     ContactDetails,
     OpeningHours,
     PageChange,
@@ -26,4 +32,5 @@ admin.site.register(PageFeedback, PageFeedbackAdmin)
 admin.site.register(SiteAlert, SiteAlertAdmin)
 admin.site.register(OpeningHours, OpeningHoursAdmin)
 admin.site.register(ContactDetails, ContactDetailsAdmin)
+admin.site.register(ClosedDay, ClosedDayAdmin)
 admin.site.register(Redirect, RedirectAdmin)

@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -48,14 +49,15 @@ def _cache_state() -> str:
     return "degraded" if is_reachable is not None and not is_reachable() else "ok"
 
 
-HEALTH_VIEWS: dict[str, Callable[[HttpRequest], HttpResponse]] = {"/healthz": healthz, "/readyz": readyz}
-
-
 def health_check_middleware(
     get_response: Callable[[HttpRequest], HttpResponse],
 ) -> Callable[[HttpRequest], HttpResponse]:
+    health_views: dict[str, Callable[[HttpRequest], HttpResponse]] = {}
+
     def middleware(request: HttpRequest) -> HttpResponse:
-        view = HEALTH_VIEWS.get(request.path_info)
+        if not health_views:  # their paths come from the URLconf, once it can be read
+            health_views.update({reverse("healthz"): healthz, reverse("readyz"): readyz})
+        view = health_views.get(request.path_info)
         if view is not None:
             return view(request)
         return get_response(request)

@@ -2,7 +2,7 @@
 
 Every time here is entered and shown in New Zealand time, and the forms say so. The alert form shows how the
 alert reads now and at each moment its wording changes, before anything is saved (preview.py).
-Registered with the admin site by microcredentials.admin; ClosedDayAdmin registers itself at the end.
+Registered with the admin site by microcredentials.admin.
 """
 
 import datetime
@@ -218,7 +218,6 @@ class ContactDetailsAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(ClosedDay)
 class ClosedDayAdmin(admin.ModelAdmin):
     """Extra days the centre is closed all day. Its list also shows the coming public holidays, which the site
     knows by itself: they need no entry here."""

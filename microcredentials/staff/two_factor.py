@@ -6,17 +6,22 @@ signing in (the middleware below), the passkey checks tied to the site's own add
 staff user enrols on first sign-in (views in two_factor_views.py).
 """
 
+import functools
+import json
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.request import split_domain_port
 from django.http.response import HttpResponseBase
+from django.urls import URLPattern
 from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn import urls as webauthn_urls
 from django_otp_webauthn.helpers import WebAuthnHelper
 from django_otp_webauthn.models import WebAuthnCredential
 
@@ -106,3 +111,33 @@ def remove_devices(user: User) -> int:
     for model in (TOTPDevice, StaticDevice, WebAuthnCredential):
         removed += model.objects.filter(user=user).delete()[1].get(model._meta.label, 0)
     return removed
+
+
+def _json_body_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The passkey views read the body as UTF-8 JSON and fail with a 500 on anything else: refuse it with a 400."""
+
+    @functools.wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "POST" and request.META.get("CONTENT_LENGTH") not in (None, "", "0"):
+            if request.content_type != "application/json" or not _is_json(request.body):
+                return JsonResponse({"detail": "The request body must be JSON."}, status=400)
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+def _is_json(body: bytes) -> bool:
+    try:
+        json.loads(body)
+    except ValueError:  # JSONDecodeError and UnicodeDecodeError alike
+        return False
+    return True
+
+
+def passkey_urls() -> tuple[list[URLPattern], str]:
+    """django-otp-webauthn's URLs, each view refusing a body that is not JSON; for include()."""
+    patterns = [
+        URLPattern(url.pattern, _json_body_required(url.callback), url.default_args, url.name)
+        for url in webauthn_urls.urlpatterns
+    ]
+    return patterns, webauthn_urls.app_name

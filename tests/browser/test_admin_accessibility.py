@@ -24,9 +24,11 @@ def editor_screens(site: Site) -> dict[str, str]:
     }
 
 
+# The alert screens have their own axe test (test_alert_admin_form.py); these are the contact centre's others.
 CONTACT_CENTRE_SCREENS = {
-    "alert list": "/admin/microcredentials/sitealert/",
-    "add alert form": "/admin/microcredentials/sitealert/add/",
+    "closed days and coming holidays": "/admin/microcredentials/closedday/",
+    "add closed day form": "/admin/microcredentials/closedday/add/",
+    "opening hours": "/admin/microcredentials/openinghours/",
 }
 
 

@@ -10,6 +10,7 @@ from django.test import Client
 from microcredentials.lib.nztime import NZ_TIME
 from microcredentials.models import SiteAlert
 from tests.contact_centre.helpers import closure, general, nz, two_closures_on_29_november_2026
+from tests.editing.helpers import make_user
 from tests.signing_in import sign_in
 
 ADD_URL = "/admin/microcredentials/sitealert/add/"
@@ -20,8 +21,9 @@ TIME_FORMAT = "Enter the time as hours and minutes on a 24-hour clock, for examp
 
 @pytest.fixture
 def admin_client_nz(db: None) -> Client:
+    """Signed in as a member of Contact centre, with exactly the permissions the migrations give that group."""
     client = Client()
-    sign_in(client, User.objects.create_superuser("boss", password="a-long-test-password"))
+    sign_in(client, make_user("wiremu", "Contact centre", password="a-long-test-password"))
     return client
 
 
@@ -222,7 +224,7 @@ def two_live_closures(db: None) -> tuple[SiteAlert, SiteAlert]:
 
 def admin_page_at(client: Client, url: str, moment: datetime.datetime) -> str:
     with time_machine.travel(moment, tick=False):
-        sign_in(client, User.objects.get(username="boss"))  # staff sessions last an hour: log in at `moment`
+        sign_in(client, User.objects.get(username="wiremu"))  # staff sessions last an hour: log in at `moment`
         return client.get(url).content.decode()
 
 

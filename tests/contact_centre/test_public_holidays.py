@@ -13,9 +13,11 @@ from django.contrib.auth.models import User
 from django.test import Client, override_settings
 
 from microcredentials.contact_centre.contact import contact_status
+from microcredentials.contact_centre.holiday_notices import HolidayClosure, holiday_wording
 from microcredentials.contact_centre.public_holidays import public_holidays
 from microcredentials.models import ClosedDay, OpeningHours
 from tests.contact_centre.helpers import closure, nz
+from tests.editing.helpers import make_user
 from tests.signing_in import sign_in
 
 WHO = "The Customer Contact Group"
@@ -298,8 +300,17 @@ def test_contact_status_takes_closed_days_as_plain_values() -> None:
     assert contact_status(nz(2026, 7, 10, 9), hours, []) == "Open now, until 5.00pm"
 
 
-def test_an_extra_closed_day_on_a_public_holiday_is_refused(admin_client: Client) -> None:
-    response = admin_client.post("/admin/microcredentials/closedday/add/", {"day": "2026-07-10", "reason": "Matariki"})
+@pytest.fixture
+def contact_centre_client(db: None) -> Client:
+    client = Client()
+    sign_in(client, make_user("wiremu", "Contact centre"))
+    return client
+
+
+def test_an_extra_closed_day_on_a_public_holiday_is_refused(contact_centre_client: Client) -> None:
+    response = contact_centre_client.post(
+        "/admin/microcredentials/closedday/add/", {"day": "2026-07-10", "reason": "Matariki"}
+    )
     assert response.status_code == 200
     assert (
         "Friday 10 July 2026 is already a public holiday (Matariki): the centre is closed." in response.content.decode()
@@ -307,10 +318,25 @@ def test_an_extra_closed_day_on_a_public_holiday_is_refused(admin_client: Client
     assert not ClosedDay.objects.exists()
 
 
-def test_staff_see_the_coming_holidays_in_the_admin(admin_client: Client) -> None:
+def test_staff_see_the_coming_holidays_in_the_admin(contact_centre_client: Client) -> None:
     with time_machine.travel(nz(2026, 12, 5, 10), tick=False):
-        sign_in(admin_client, User.objects.get(username="admin"))  # staff sessions last an hour
-        html = admin_client.get("/admin/microcredentials/closedday/").content.decode()
+        sign_in(contact_centre_client, User.objects.get(username="wiremu"))  # staff sessions last an hour
+        html = contact_centre_client.get("/admin/microcredentials/closedday/").content.decode()
     assert "Coming public holidays" in html
     assert "<tr><td>Monday 28 December 2026</td><td>Boxing Day</td></tr>" in html
     assert "<tr><td>Friday 25 June 2027</td><td>Matariki</td></tr>" in html
+
+
+def test_the_automatic_notice_writes_midday_and_midnight_in_words() -> None:
+    days = ((datetime.date(2026, 12, 25), "Christmas Day"), (datetime.date(2026, 12, 28), "Boxing Day"))
+    at_midday = HolidayClosure(nz(2026, 12, 25), nz(2026, 12, 29, 12), days, show_from=nz(2026, 12, 18))
+    assert holiday_wording(at_midday, nz(2026, 12, 24, 9)).endswith(", reopening midday Tuesday 29 December.")
+    assert holiday_wording(at_midday, nz(2026, 12, 26, 9)) == (
+        "The Customer Contact Group is now closed for Boxing Day until midday Tuesday 29 December."
+    )
+    at_midnight = HolidayClosure(nz(2026, 12, 25), nz(2026, 12, 29), days, show_from=nz(2026, 12, 18))
+    assert holiday_wording(at_midnight, nz(2026, 12, 28, 9)) == (
+        "The Customer Contact Group is now closed for Boxing Day until midnight tonight."
+    )
+    for now in (nz(2026, 12, 24, 9), nz(2026, 12, 26, 9), nz(2026, 12, 28, 9)):
+        assert "12.00" not in holiday_wording(at_midday, now) + holiday_wording(at_midnight, now)

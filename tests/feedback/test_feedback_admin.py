@@ -7,11 +7,12 @@ from collections.abc import Callable
 import pytest
 import time_machine
 from django.conf import settings
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import User
 from django.test import Client
 
 from microcredentials.feedback.answers import spreadsheet_safe
 from microcredentials.models import AdvicePage, PageFeedback
+from tests.editing.helpers import CONTENT_EDITORS, make_user
 from tests.signing_in import sign_in
 
 ADMIN = f"/{settings.ADMIN_PATH}microcredentials/pagefeedback/"
@@ -19,9 +20,9 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 @pytest.fixture
-def feedback_viewer(staff_user: User) -> User:
-    staff_user.user_permissions.add(Permission.objects.get(codename="view_pagefeedback"))
-    return staff_user
+def feedback_viewer(db: None) -> User:
+    """A member of Content editors: the group the migrations let read feedback."""
+    return make_user("rawiri", CONTENT_EDITORS)
 
 
 @pytest.fixture

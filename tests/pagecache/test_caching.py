@@ -12,6 +12,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
+from careers_site.pagecache import middleware as pagecache_middleware
 from careers_site.pagecache.generation import (
     GENERATION_KEY,
     _read_generation,
@@ -313,3 +314,15 @@ def test_other_or_repeated_search_parameters_bypass_the_cache(
     with django_assert_num_queries(1):  # found afresh (results, count and snippets in one query), not from a copy
         response = client.get(f"/search/?{query}")
     assert "public" not in response.get("Cache-Control", "")
+
+
+def test_pages_cached_in_an_older_format_are_never_served(
+    client: Client, shipped_content: AdvicePage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = shipped_content.get_absolute_url()
+    assert client.get(url).status_code == 200  # cached in today's format
+    keys_before = set(cache._cache.keys())  # type: ignore[attr-defined]  # the local-memory cache's own store
+    monkeypatch.setattr(pagecache_middleware, "CACHED_PAGE_FORMAT", pagecache_middleware.CACHED_PAGE_FORMAT + 1)
+    assert client.get(url).status_code == 200
+    new_keys = set(cache._cache.keys()) - keys_before  # type: ignore[attr-defined]
+    assert any(f"page:v{pagecache_middleware.CACHED_PAGE_FORMAT}:" in key for key in new_keys)  # stored afresh
