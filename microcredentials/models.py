@@ -440,3 +440,25 @@ class ClosedDay(models.Model):
 
     def __str__(self) -> str:
         return format_date(self.day) + (f" ({self.reason})" if self.reason else "")
+
+
+class Subscription(models.Model):
+    """A reader's request to be emailed when a page has a major change (microcredentials/follow/).
+
+    The address is kept for that alone: it is deleted when the reader unsubscribes, and 30 days after signing up
+    if it was never confirmed. The token in the confirmation and unsubscribe links is random, so no link carries
+    the address, and a link for a deleted subscription never matches another.
+    """
+
+    page = models.ForeignKey(AdvicePage, on_delete=models.CASCADE, related_name="subscriptions")
+    email = models.EmailField()
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmation_sent_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["page", "email"], name="one_subscription_per_page")]
+
+    def __str__(self) -> str:
+        return f"Subscription {self.pk} to page {self.page_id}"

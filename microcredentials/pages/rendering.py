@@ -53,7 +53,8 @@ GOOD_ID = re.compile(r"[a-z][a-z0-9_-]*")
 RESERVED_IDS = frozenset(
     {
         "main-content", "contents-heading", "error-summary", "error-summary-heading", "feedback", "feedback-heading",
-        "feedback-website-no", "feedback-website-yes", "page-history-heading", "related-heading", "site-alert-label",
+        "feedback-website-no", "feedback-website-yes", "follow", "follow-heading", "follow-website", "id_email",
+        "page-history-heading", "related-heading", "site-alert-label",
         "site-search",
     }
 )  # fmt: skip

@@ -48,6 +48,9 @@ PUBLIC_URLS = [
     f"{ADMIN}login/",
     "/static/css/site.css",
     "/.well-known/security.txt",
+    "/updates.atom",
+    "/plan-your-career/micro-credentials/feed/",
+    "/follow/unsubscribe/not-a-token/",  # answers a cross-site POST on purpose: RFC 8058's one-click unsubscribe
 ]
 
 # Every form or POST endpoint readers can reach, with the field names it reads. One line per form.
@@ -55,6 +58,8 @@ PUBLIC_URLS = [
 FORM_ENDPOINTS = [
     (f"{ADMIN}login/", ["username", "password", "next"]),
     ("/alerts/dismiss/", ["key", "next"]),
+    ("/follow/1/", ["email", "website"]),
+    ("/follow/confirm/not-a-token/", ["confirm"]),
 ]
 
 ACCEPTABLE_STATUSES = {400, 403, 404, 405, 413}

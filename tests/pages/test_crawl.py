@@ -40,19 +40,23 @@ def links_to_this_site(page_path: str, page_html: str) -> list[tuple[str, str]]:
 def crawl(client: Client) -> Crawl:
     """Every page reached, by path, and each (from page, to path, fragment) link found on the way."""
     pages: dict[str, str] = {}
+    files: set[str] = set()
     links: list[tuple[str, str, str]] = []
     to_visit = ["/", "/search/", *sitemap_paths(client)]  # search is reached by a form, not a link
     while to_visit and len(pages) < MAX_PAGES:
         path = to_visit.pop(0)
-        if path in pages:
+        if path in pages or path in files:
             continue
         response = client.get(path)
         assert response.status_code == 200, f"{path} answered {response.status_code}"
+        if not response["Content-Type"].startswith("text/html"):  # a feed: it exists, and is not a page
+            files.add(path)
+            continue
         pages[path] = response.content.decode()
         for target, fragment in links_to_this_site(path, pages[path]):
             links.append((path, target, fragment))
             to_visit.append(target)
-    return pages, links
+    return pages, [(source, target, fragment) for source, target, fragment in links if target not in files]
 
 
 @pytest.fixture
