@@ -6,18 +6,20 @@
 - An address never confirmed is deleted UNCONFIRMED_DAYS after signing up, by a task queued at sign-up.
 - Unsubscribing deletes the address. Every alert carries a one-click unsubscribe (RFC 8058).
 - A major change queues one email per confirmed follower, once the changed page is live.
+- The queue holds ids only; each message is written as it is sent (email_reader).
 """
 
 import datetime
 import secrets
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from microcredentials.lib.mail import queue_email
+from microcredentials.lib.mail import deliver
 from microcredentials.models import AdvicePage, PageChange, Subscription
 
 UNCONFIRMED_DAYS = 30
@@ -47,10 +49,28 @@ def subscribe(page: AdvicePage, email: str) -> None:
         else:
             subscription.confirmation_sent_at = now
             subscription.save(update_fields=["confirmation_sent_at"])
-        _send_confirmation(subscription, page)
+        email_reader.enqueue(subscription.pk)
 
 
-def _send_confirmation(subscription: Subscription, page: AdvicePage) -> None:
+# The queue holds a subscription's id, never its address: the message is written when it is sent, so an address
+# is gone from the site as soon as the reader unsubscribes, and nothing queued for them is sent after that.
+@task()
+def email_reader(subscription_id: int, change_id: int | None = None, attempt: int = 1) -> None:
+    """Send a reader the confirmation link (no change_id) or the news of a major change."""
+    subscription = Subscription.objects.select_related("page__topic").filter(pk=subscription_id).first()
+    change = PageChange.objects.filter(pk=change_id).first() if change_id else None
+    if subscription is None or (change_id and change is None):
+        return
+    message = _change_message(subscription, change.note) if change else _confirmation_message(subscription)
+    deliver(
+        message,
+        attempt,
+        lambda when: email_reader.using(run_after=when).enqueue(subscription_id, change_id, attempt + 1),
+    )
+
+
+def _confirmation_message(subscription: Subscription) -> EmailMessage:
+    page = subscription.page
     confirm = site_url(reverse("confirm_subscription", args=[subscription.token]))
     body = (
         "Kia ora,\n\n"
@@ -59,7 +79,7 @@ def _send_confirmation(subscription: Subscription, page: AdvicePage) -> None:
         f"If you did not ask for this, ignore this email. Your address will be deleted in {UNCONFIRMED_DAYS} days, "
         "and you will get nothing more from us.\n"
     )
-    queue_email(f"Confirm: emails when “{page.title}” changes", body, [subscription.email])
+    return EmailMessage(f"Confirm: emails when “{page.title}” changes", body, to=[subscription.email])
 
 
 def pending(token: str) -> Subscription | None:
@@ -100,11 +120,12 @@ def tell_followers(change_id: int) -> None:
         if page.status == AdvicePage.Status.PUBLISHED and page.publish_at:  # scheduled: tell them when it is live
             tell_followers.using(run_after=page.publish_at).enqueue(change_id)
         return
-    for subscription in page.subscriptions.filter(confirmed_at__isnull=False):
-        _send_change(subscription, page, change.note)
+    for subscription_id in page.subscriptions.filter(confirmed_at__isnull=False).values_list("pk", flat=True):
+        email_reader.enqueue(subscription_id, change_id)
 
 
-def _send_change(subscription: Subscription, page: AdvicePage, note: str) -> None:
+def _change_message(subscription: Subscription, note: str) -> EmailMessage:
+    page = subscription.page
     unsubscribe_url = site_url(reverse("unsubscribe", args=[subscription.token]))
     body = (
         "Kia ora,\n\n"
@@ -114,7 +135,7 @@ def _send_change(subscription: Subscription, page: AdvicePage, note: str) -> Non
         f"{unsubscribe_url}\n"
     )
     headers = {"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-    queue_email(f"“{page.title}” has changed", body, [subscription.email], headers)
+    return EmailMessage(f"“{page.title}” has changed", body, to=[subscription.email], headers=headers)
 
 
 def queue_alerts_for(change: PageChange) -> None:

@@ -4,6 +4,7 @@ Mail goes through the real background worker (run_worker) to a real SMTP server 
 """
 
 import datetime
+import json
 import re
 from collections.abc import Callable
 from email.message import EmailMessage
@@ -13,6 +14,7 @@ import time_machine
 from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from microcredentials.follow.subscriptions import UNCONFIRMED_DAYS
 from microcredentials.models import AdvicePage, Subscription
@@ -240,3 +242,19 @@ def test_the_privacy_statement_says_how_addresses_are_kept(shipped_content: Advi
     assert "Emails when a page changes" in html
     assert "If you do not confirm within 30 days, we delete your address." in html
     assert "When you use it, we delete your address at once." in html
+
+
+def test_the_queue_holds_no_address_and_an_unsubscribe_stops_what_was_queued(
+    advice: AdvicePage, editor: User, smtp_server: list[EmailMessage]
+) -> None:
+    confirmed_reader(advice, smtp_server)
+    publish_major_change(editor, advice, "The fee goes up to $200 from 2027.")
+    run_worker()  # tell_followers queues the email, by the subscription's id
+    queued = list(DBTaskResult.objects.values_list("args_kwargs", flat=True))
+    assert READER not in json.dumps(queued)
+    smtp_server.clear()
+
+    publish_major_change(editor, AdvicePage.objects.get(pk=advice.pk), "Another change.")
+    Client().post(f"/follow/unsubscribe/{Subscription.objects.get().token}/")
+    run_worker()
+    assert smtp_server == []
