@@ -49,10 +49,10 @@ def count_search(query: str, result_count: int | None, day: datetime.date | None
         count=quote("count"),
         results=quote("result_count"),
     )
-    day = connection.ops.adapt_datefield_value(day or timezone.localdate())
+    stored_day = connection.ops.adapt_datefield_value(day or timezone.localdate())
     try:
         with connection.cursor() as cursor:
-            cursor.execute(sql, [query, day, result_count])
+            cursor.execute(sql, [query, stored_day, result_count])
     except DatabaseError:
         logger.warning("Could not count a search", exc_info=True)
 

@@ -20,8 +20,8 @@ import functools
 import html
 import re
 import unicodedata
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import psycopg

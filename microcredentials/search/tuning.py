@@ -8,6 +8,7 @@ suggestions are gathered only when a search first finds nothing, then kept for t
 
 import datetime
 import difflib
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,7 +20,8 @@ from microcredentials.models import AdvicePage, BestBet, Synonym
 from microcredentials.search.query import WORD, CleanedQuery, page_url
 
 SUGGESTION_CUTOFF = 0.75  # how alike (0 to 1) a word and its suggested spelling must be
-MAX_WORDS_CORRECTED = 8  # a query longer than this is not a typing slip worth correcting
+MAX_WORDS_CORRECTED = 5  # a longer query is not a typing slip worth correcting, and each word costs a scan
+LENGTH_SLACK = 1  # a slip adds, drops or swaps a letter: only words this much longer or shorter are compared
 MIN_WORD_LENGTH = 3  # shorter words are left as typed: too many near neighbours
 
 
@@ -53,13 +55,16 @@ class Tuning:
         now = now or timezone.now()
         return tuple(bet for bet in self.best_bets.get(query, ()) if bet.publish_at is None or bet.publish_at <= now)
 
+    @functools.cached_property
+    def _synonym_pattern(self) -> re.Pattern[str]:
+        terms = sorted(self.synonyms, key=len, reverse=True)  # the longest phrase wins where two overlap
+        return re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, terms)) + r")(?![^\W_])")
+
     def with_synonyms(self, query: str) -> str:
         """The normalised query with each synonym's term (whole words only) replaced by what to search for."""
         if not self.synonyms:
             return query
-        terms = sorted(self.synonyms, key=len, reverse=True)  # the longest phrase wins where two overlap
-        pattern = re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, terms)) + r")(?![^\W_])")
-        return pattern.sub(lambda match: self.synonyms[match.group()], query)
+        return self._synonym_pattern.sub(lambda match: self.synonyms[match.group()], query)
 
     def suggestion(self, query: str) -> str | None:
         """The query with each unknown word replaced by the closest word in the published pages, if any is."""
@@ -71,7 +76,8 @@ class Tuning:
         for word in words:
             if len(word) < MIN_WORD_LENGTH or word in vocabulary.get(len(word), ()):
                 continue
-            near = [known for size in range(len(word) - 2, len(word) + 3) for known in vocabulary.get(size, ())]
+            sizes = range(len(word) - LENGTH_SLACK, len(word) + LENGTH_SLACK + 1)
+            near = [known for size in sizes for known in vocabulary.get(size, ())]
             close = difflib.get_close_matches(word, near, n=1, cutoff=SUGGESTION_CUTOFF)
             if close:
                 corrected = re.sub(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", close[0], corrected, count=1)
@@ -109,9 +115,10 @@ def current_tuning() -> Tuning:
 
 
 def _read_synonyms() -> dict[str, str]:
-    return {normalised(term): normalised(search_for) for term, search_for in Synonym.objects.values_list(
-        "term", "search_for"
-    )}
+    return {
+        normalised(term): normalised(search_for)
+        for term, search_for in Synonym.objects.values_list("term", "search_for")
+    }
 
 
 def _read_best_bets() -> dict[str, tuple[Recommended, ...]]:

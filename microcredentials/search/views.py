@@ -34,7 +34,7 @@ def _answer(query: CleanedQuery, page_number: str | None) -> tuple[dict[str, obj
         leave_out=[page.page_id for page in recommended],
     )
     pages_found = results_page.paginator.count + len(recommended)
-    answer = {
+    answer: dict[str, object] = {
         "results_page": results_page,
         "results": results_page.object_list,
         "recommended": recommended if results_page.number == 1 else (),  # they head the first page only

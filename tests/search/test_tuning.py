@@ -1,5 +1,6 @@
 """What editors tune search with: synonyms, recommended results and "Did you mean" suggestions."""
 
+import datetime
 import html
 import re
 from collections.abc import Callable
@@ -101,10 +102,10 @@ def test_a_recommended_page_shows_only_while_it_is_live(
     client: Client, shipped_content: AdvicePage, loans_page: AdvicePage
 ) -> None:
     BestBet.objects.create(query="borrowing", page=loans_page)
-    loans_page.publish_at = timezone.now() + timezone.timedelta(days=1)
+    loans_page.publish_at = timezone.now() + datetime.timedelta(days=1)
     loans_page.save()
     assert recommended_titles(search(client, "borrowing")) == []
-    with time_machine.travel(loans_page.publish_at + timezone.timedelta(minutes=1)):
+    with time_machine.travel(loans_page.publish_at + datetime.timedelta(minutes=1)):
         assert recommended_titles(search(client, "borrowing")) == ["Student loans explained"]
     loans_page.status = AdvicePage.Status.DRAFT
     loans_page.publish_at = None
