@@ -13,16 +13,20 @@ from microcredentials.editing.admin import ActivityLogAdmin, AdvicePageAdmin, To
 from microcredentials.feedback.admin import PageFeedbackAdmin
 from microcredentials.models import (
     AdvicePage,
+    BestBet,
     ClosedDay,
     ContactDetails,
     OpeningHours,
     PageChange,
     PageFeedback,
     Redirect,
+    SearchCount,
     SiteAlert,
+    Synonym,
     Topic,
 )
 from microcredentials.pages.admin import RedirectAdmin
+from microcredentials.search.admin import BestBetAdmin, SearchCountAdmin, SynonymAdmin
 
 admin.site.register(Topic, TopicAdmin)
 admin.site.register(AdvicePage, AdvicePageAdmin)
@@ -34,3 +38,6 @@ admin.site.register(OpeningHours, OpeningHoursAdmin)
 admin.site.register(ContactDetails, ContactDetailsAdmin)
 admin.site.register(ClosedDay, ClosedDayAdmin)
 admin.site.register(Redirect, RedirectAdmin)
+admin.site.register(SearchCount, SearchCountAdmin)
+admin.site.register(Synonym, SynonymAdmin)
+admin.site.register(BestBet, BestBetAdmin)

@@ -462,3 +462,62 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"Subscription {self.pk} to page {self.page_id}"
+
+
+class SearchCount(models.Model):
+    """How often readers searched for one query on one day (New Zealand time), for the editors' search reports.
+
+    Nothing about the reader is kept: no address, no session, no time finer than the day. Written only by
+    microcredentials/search/insights.py, one statement per search.
+    """
+
+    query = models.CharField(max_length=200, help_text="Lower case, spaces tidied, control characters dropped.")
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+    # Pages found the last time the search itself ran (not answered from the page cache); null until then.
+    result_count = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["query", "day"], name="search_count_query_day")]
+        indexes = [models.Index(fields=["day"], name="search_count_day")]
+        verbose_name = "search report"
+        verbose_name_plural = "search reports"
+
+    def __str__(self) -> str:
+        return f"{self.query} ({self.day}): {self.count}"
+
+
+class Synonym(models.Model):
+    """A word or phrase readers use, searched for as the words the site's pages use instead."""
+
+    term = models.CharField(
+        max_length=100, unique=True, help_text="What readers type, for example “short course”. Not case-sensitive."
+    )
+    search_for = models.CharField(
+        max_length=200, help_text="What to search for in its place, for example “micro-credential”."
+    )
+
+    class Meta:
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.search_for}"
+
+
+class BestBet(models.Model):
+    """A page recommended above the ordinary results for one search, while the page is live."""
+
+    query = models.CharField(
+        max_length=200, help_text="The search it answers, for example “student loan”. Not case-sensitive."
+    )
+    page = models.ForeignKey(AdvicePage, on_delete=models.CASCADE, related_name="best_bets")
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers show first.")
+
+    class Meta:
+        ordering = ["query", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["query", "page"], name="best_bet_query_page")]
+        verbose_name = "recommended result"
+        verbose_name_plural = "recommended results"
+
+    def __str__(self) -> str:
+        return f"{self.query} → {self.page}"

@@ -13,6 +13,7 @@ def cache_public_page(
     *,
     to_the_minute: bool = False,
     query_keys: Iterable[str] = (),
+    on_cached_answer: Callable[[HttpRequest], None] | None = None,
 ) -> Any:
     """Mark a view's successful responses as safe to cache for anonymous readers.
 
@@ -22,9 +23,15 @@ def cache_public_page(
     `query_keys` names the query parameters the view reads (search's `q` and `page`). Readers repeat the same
     queries, so each is cached on its own, in the bounded "search" cache. Without it, any query string
     bypasses the cache, so made-up parameters cannot fill it.
+
+    `on_cached_answer` is called with the request just before the cache answers it from a copy kept per query, so
+    the view's feature still sees requests that never reach the view (search counts its searches). It must be
+    quick and must not raise.
     """
     if view is None:
-        return functools.partial(cache_public_page, to_the_minute=to_the_minute, query_keys=query_keys)
+        return functools.partial(
+            cache_public_page, to_the_minute=to_the_minute, query_keys=query_keys, on_cached_answer=on_cached_answer
+        )
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -34,4 +41,5 @@ def cache_public_page(
         return response
 
     wrapped.page_cache_query_keys = frozenset(query_keys)  # type: ignore[attr-defined]
+    wrapped.page_cache_on_cached_answer = on_cached_answer  # type: ignore[attr-defined]
     return wrapped

@@ -11,7 +11,8 @@ How it stays right:
   carry no per-visitor token, so every anonymous reader gets the same bytes and sets no cookie.
 - Only anonymous GETs without cookies other than the alert-dismissal cookie are served from the cache; staff,
   sessions and messages always get a fresh render. A query string bypasses the cache, unless the view
-  declared the parameters it reads (decorators.cache_public_page): then it is cached per query.
+  declared the parameters it reads (decorators.cache_public_page): then it is cached per query, and a hook the
+  view declared (on_cached_answer) is called before a copy answers, so the feature can count what it never sees.
 """
 
 import hashlib
@@ -155,6 +156,9 @@ class PageCacheMiddleware:
         request.page_cache_key = key = _page_key(address)  # type: ignore[attr-defined]
         entry: CachedPage | None = caches["search"].get(key)
         if entry is not None and entry.expires_at > time.time():
+            on_cached_answer = getattr(view, "page_cache_on_cached_answer", None)
+            if on_cached_answer is not None:  # the view's feature sees the request it will not get (decorators.py)
+                on_cached_answer(request)
             response = _response_from(entry, keep_filled=False)
             response.from_page_cache = True  # type: ignore[attr-defined]
             return response

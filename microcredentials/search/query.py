@@ -20,6 +20,7 @@ import functools
 import html
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,13 +91,16 @@ def clean_query(raw: str) -> CleanedQuery:
     return CleanedQuery(text[:MAX_QUERY_LENGTH].rstrip(), was_cut=True)
 
 
-def find_results(query: CleanedQuery, page_number: str | None = None) -> Page[SearchResult]:
+def find_results(
+    query: CleanedQuery, page_number: str | None = None, leave_out: Iterable[int] = ()
+) -> Page[SearchResult]:
     """One page of the live pages matching the query, best first; its paginator counts all of them.
 
     The page number is read as Paginator.get_page reads it: anything but a whole number is the first page, and one
-    below 1 or past the end is the last page.
+    below 1 or past the end is the last page. Pages whose ids are in `leave_out` (the recommended results, shown
+    apart) are neither shown nor counted.
     """
-    rows = _matching_rows(query.text, _page_index(page_number)) if query.has_words else []
+    rows = _matching_rows(query.text, _page_index(page_number), leave_out) if query.has_words else []
     results = [
         SearchResult(
             title=title,
@@ -138,7 +142,8 @@ def _page_index(page_number: str | None) -> int:
 # count(*) OVER () replaces the Paginator's separate COUNT query. The outer query keeps only the page wanted (the
 # last one if the index is past the end), so snippets are made only for the results shown. Equal ranks fall back
 # to the topic and page order, then the title and id, so each result shows on one page only. Both queries keep
-# the condition of AdvicePage.objects.live() and answer with the same columns.
+# the condition of AdvicePage.objects.live() and answer with the same columns. The pages to leave out (recommended
+# results, shown apart) are one comma-separated text parameter, so the statement is the same whatever their number.
 # A snippet comes from the first passage with all the words; only when none has them (a match in the title, or
 # words in different sections) is the whole page read, as ts_headline's cost grows with the text it is given.
 # The columns are cast to text because the statement is prepared (see _planned_once_cursor): PostgreSQL refuses
@@ -156,6 +161,7 @@ WITH matches AS (
     CROSS JOIN websearch_to_tsquery(%(config)s::regconfig, %(text)s) query
     WHERE page.search_vector @@ query
         AND page.status = %(published)s AND (page.publish_at IS NULL OR page.publish_at <= %(now)s)
+        AND NOT page.id = ANY(string_to_array(%(leave_out)s::text, ',')::bigint[])
 )
 SELECT place, total, title::text, slug::text, topic_title::text, topic_slug::text,
     ts_headline(%(config)s::regconfig, coalesce(
@@ -202,6 +208,7 @@ matches AS (
     JOIN microcredentials_advicepage page ON page.id = found.page_id
     JOIN microcredentials_topic topic ON topic.id = page.topic_id
     WHERE page.status = %(published)s AND (page.publish_at IS NULL OR page.publish_at <= %(now)s)
+        AND instr(',' || %(leave_out)s || ',', ',' || page.id || ',') = 0
 )
 SELECT place, total, title, slug, topic_title, topic_slug,
     CASE WHEN instr(body_snippet, %(mark_start)s) AND NOT instr(summary_snippet, %(mark_start)s)
@@ -212,9 +219,10 @@ ORDER BY place
 """
 
 
-def _matching_rows(text: str, page_index: int) -> list[tuple[Any, ...]]:
+def _matching_rows(text: str, page_index: int, leave_out: Iterable[int]) -> list[tuple[Any, ...]]:
     """(place, total, title, slug, topic_title, topic_slug, raw headline) for each result on the page wanted."""
     params: dict[str, Any] = {
+        "leave_out": ",".join(str(int(page_id)) for page_id in leave_out),  # one text parameter, whatever the count
         "published": AdvicePage.Status.PUBLISHED.value,
         "now": connection.ops.adapt_datetimefield_value(timezone.now()),
         "per_page": RESULTS_PER_PAGE,

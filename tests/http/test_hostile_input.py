@@ -30,7 +30,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from microcredentials.editing import previews
-from microcredentials.models import AdvicePage, ClosedDay, ContactDetails, OpeningHours, Redirect, SiteAlert
+from microcredentials.models import (
+    AdvicePage,
+    BestBet,
+    ClosedDay,
+    ContactDetails,
+    OpeningHours,
+    Redirect,
+    SearchCount,
+    SiteAlert,
+    Synonym,
+)
 from tests.signing_in import sign_in
 
 ADMIN = f"/{settings.ADMIN_PATH}"
@@ -279,6 +289,10 @@ STAFF_FORMS = [
     (f"{ADMIN}microcredentials/closedday/add/", None),
     (f"{ADMIN}microcredentials/redirect/add/", None),
     (f"{ADMIN}microcredentials/redirect/{{redirect}}/change/", None),
+    (f"{ADMIN}microcredentials/synonym/add/", None),
+    (f"{ADMIN}microcredentials/synonym/{{synonym}}/change/", None),
+    (f"{ADMIN}microcredentials/bestbet/add/", None),
+    (f"{ADMIN}microcredentials/bestbet/{{best_bet}}/change/", None),
 ]
 # POST endpoints for staff, with the field names they read. One line per endpoint.
 STAFF_ENDPOINTS = [
@@ -316,6 +330,10 @@ STAFF_PAGES = [
     (f"{ADMIN}microcredentials/pagefeedback/summary/", []),
     (f"{ADMIN}admin/logentry/", ["q", "o", "action_flag__exact", "action_time__year"]),
     (f"{ADMIN}microcredentials/closedday/", ["q", "o"]),
+    (f"{ADMIN}microcredentials/searchcount/", ["days"]),
+    (f"{ADMIN}microcredentials/searchcount/nothing-found/", ["days"]),
+    (f"{ADMIN}microcredentials/synonym/", ["q", "o"]),
+    (f"{ADMIN}microcredentials/bestbet/", ["q", "o"]),
     ("/preview/{token}/", []),
 ]
 
@@ -387,6 +405,9 @@ def staff_objects(shipped_content: AdvicePage, chief: User) -> dict[str, object]
     contact = ContactDetails.objects.first() or ContactDetails.objects.create()
     hours = OpeningHours.objects.first()
     assert hours is not None, "the opening hours come with the migrations"
+    synonym = Synonym.objects.create(term="short course", search_for="micro-credential")
+    best_bet = BestBet.objects.create(query="student loan", page=page)
+    SearchCount.objects.create(query="zebrafish", day=timezone.localdate(), count=3, result_count=0)
     return {
         "page": page.pk,
         "topic": page.topic_id,
@@ -397,6 +418,8 @@ def staff_objects(shipped_content: AdvicePage, chief: User) -> dict[str, object]
         "version": version.pk,
         "contact": contact.pk,
         "hours": hours.pk,
+        "synonym": synonym.pk,
+        "best_bet": best_bet.pk,
     }
 
 
