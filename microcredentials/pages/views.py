@@ -11,10 +11,17 @@ from careers_site.pagecache.decorators import cache_public_page
 from microcredentials.feedback.answers import feedback_state
 from microcredentials.lib.breadcrumbs import breadcrumbs
 from microcredentials.models import AdvicePage, Topic
+from microcredentials.pages.languages import page_languages
 from microcredentials.pages.metadata import page_structured_data
 from microcredentials.pages.navigation import page_navigation
 from microcredentials.pages.redirects import live_page_moved_from
 from microcredentials.pages.rendering import contents_list
+
+
+# The page's other-language version comes in the same query, for its address and whether it is live.
+LANGUAGE_VERSIONS = ("te_reo_version", "english_version")
+DEFERRED = ("body", "search_vector")
+TEXT_ONLY = ("body_html", "public_history", "summary")
 
 
 def _can_preview(request: HttpRequest) -> bool:
@@ -53,8 +60,8 @@ def topic(request: HttpRequest, topic_slug: str) -> HttpResponse:
 @cache_public_page
 def advice_page(request: HttpRequest, topic_slug: str, page_slug: str) -> HttpResponse:
     page = (
-        AdvicePage.objects.select_related("topic")
-        .defer("body", "search_vector")
+        AdvicePage.objects.select_related("topic", *(f"{version}__topic" for version in LANGUAGE_VERSIONS))
+        .defer(*DEFERRED, *(f"{version}__{name}" for version in LANGUAGE_VERSIONS for name in DEFERRED + TEXT_ONLY))
         .filter(topic__slug=topic_slug, slug=page_slug)
         .first()
     )
@@ -72,6 +79,7 @@ def render_advice_page(
 ) -> HttpResponse:
     """The advice page as readers see it; a preview (a draft, or a page not live yet) says so in a banner."""
     crumbs = breadcrumbs((page.topic.title, page.topic.get_absolute_url()), (page.title, page.get_absolute_url()))
+    languages = page_languages(page)
     context = {
         "page": page,
         "contents": contents_list(page.body_html),
@@ -80,8 +88,9 @@ def render_advice_page(
         "breadcrumbs": crumbs,
         # Reader experience (issue 5): ways on, metadata for search engines, and "Was this page useful?".
         "navigation": page_navigation(page),
-        "structured_data": page_structured_data(page, crumbs),
+        "structured_data": page_structured_data(page, crumbs, languages.language),
         "feedback": feedback_state(request, page),
+        "languages": languages,
     }
     return render(request, "microcredentials/advice_page.html", context)
 

@@ -28,6 +28,7 @@ TOPIC_FIELDS = ["title", "slug", "summary", "order", "on_home_page"]
 PAGE_FIELDS_NOT_IN_FILES = {
     "id", "topic", "related_pages", "owner", "review_by", "last_edited_by", "version",
     "loaded_source_hash", "search_vector", "created_at", "modified_at", "public_history",
+    "te_reo_version",  # a link between two pages, like related_pages: set in the admin
     "live_since",  # worked out on save from status and publish_at: a loaded page goes live when it is loaded
 }  # fmt: skip
 
