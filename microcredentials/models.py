@@ -9,7 +9,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -74,6 +74,11 @@ class AdvicePageQuerySet(models.QuerySet["AdvicePage"]):
         return self.filter(status=AdvicePage.Status.PUBLISHED).filter(
             Q(publish_at__isnull=True) | Q(publish_at__lte=now)
         )
+
+    def with_language(self) -> "AdvicePageQuerySet":
+        """Each page with `in_te_reo`: true for a page that another names as its te reo Māori version, so that
+        lists can mark its title as te reo (lang="mi"). Part of the same query."""
+        return self.annotate(in_te_reo=Exists(AdvicePage.objects.filter(te_reo_version=OuterRef("pk"))))
 
 
 class AdvicePage(models.Model):

@@ -133,8 +133,7 @@ def _as_page_path(value: Any, path: Path) -> str | None:
     topic, _, slug = str(value).partition("/")
     if not SLUG_PATTERN.fullmatch(topic) or not SLUG_PATTERN.fullmatch(slug):
         raise ContentError(
-            f"{path}: te_reo_version must name a page as topic/slug, like plan-your-career/nga-tohu-iti, "
-            f"not {value!r}."
+            f"{path}: te_reo_version must name a page as topic/slug, like plan-your-career/nga-tohu-iti, not {value!r}."
         )
     return f"{topic}/{slug}"
 

@@ -17,8 +17,8 @@ from xml.etree.ElementTree import Element
 import markdown
 import nh3
 from django.utils.text import slugify
-from markdown.treeprocessors import Treeprocessor
 from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 from microcredentials.pages.te_reo import LANGUAGE_TAGS, LanguageSpanExtension

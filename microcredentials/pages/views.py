@@ -17,7 +17,6 @@ from microcredentials.pages.navigation import page_navigation
 from microcredentials.pages.redirects import live_page_moved_from
 from microcredentials.pages.rendering import contents_list
 
-
 # The page's other-language version comes in the same query, for its address and whether it is live.
 LANGUAGE_VERSIONS = ("te_reo_version", "english_version")
 DEFERRED = ("body", "search_vector")
@@ -28,26 +27,33 @@ def _can_preview(request: HttpRequest) -> bool:
     return request.user.is_active and request.user.is_staff
 
 
+RECENTLY_UPDATED = 5  # pages listed under "Recently updated" on the home page
+
+
 @read_only
 @cache_public_page
 def home(request: HttpRequest) -> HttpResponse:
-    pages = (
+    """Key tasks and tools, the topics with their pages, and the pages most recently updated: one query."""
+    pages = list(
         AdvicePage.objects.live()
         .filter(topic__on_home_page=True)
+        .with_language()
         .select_related("topic")
-        .only("title", "slug", "summary", "topic")
+        .only("title", "slug", "summary", "updated_on", "topic")
     )
     topics: dict[Topic, list[AdvicePage]] = {}
     for page in pages:
         topics.setdefault(page.topic, []).append(page)
-    return render(request, "microcredentials/home.html", {"topics": topics})
+    # By the public "Updated" date (set only by a major change), newest first; the same date by title.
+    recent = sorted(pages, key=lambda page: (-page.updated_on.toordinal(), page.title))[:RECENTLY_UPDATED]
+    return render(request, "microcredentials/home.html", {"topics": topics, "recently_updated": recent})
 
 
 @read_only
 @cache_public_page
 def topic(request: HttpRequest, topic_slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=topic_slug)
-    pages = topic.pages.live().only("title", "slug", "summary", "topic")
+    pages = topic.pages.live().with_language().only("title", "slug", "summary", "topic")
     context = {
         "topic": topic,
         "pages": pages,

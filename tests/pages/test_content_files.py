@@ -190,7 +190,11 @@ def add_te_reo_version(content: Path) -> None:
         "slug: micro-credentials", "slug: nga-tohu-iti"
     )
     (content / TE_REO_PAGE).write_text(text, encoding="utf-8")
-    edit(content / PAGE, "updated_on: 2026-11-28\n", "updated_on: 2026-11-28\nte_reo_version: plan-your-career/nga-tohu-iti\n")
+    edit(
+        content / PAGE,
+        "updated_on: 2026-11-28\n",
+        "updated_on: 2026-11-28\nte_reo_version: plan-your-career/nga-tohu-iti\n",
+    )
 
 
 def test_a_te_reo_version_loads_links_both_pages_and_exports_as_it_was_written(content: Path, tmp_path: Path) -> None:

@@ -122,7 +122,7 @@ def test_te_reo_maori_is_marked_with_the_narrow_brace_syntax() -> None:
 )
 def test_every_other_brace_after_brackets_stays_plain_text(source: str) -> None:
     html = render_markdown_html(source)
-    assert "<span" not in html and "lang=\"" not in html
+    assert "<span" not in html and 'lang="' not in html
     assert html.startswith("<p>[kia ora]{")
 
 
