@@ -32,7 +32,7 @@ def test_home_has_one_h1_an_intro_and_the_key_tasks(client: Client, shipped_cont
         ("/search/", "Search the advice"),
         ("/contact/", "Contact us"),
     ]
-    assert [heading for heading in re.findall(r"<h2 id=\"[^\"]+\">([^<]+)</h2>", main)] == [
+    assert re.findall(r"<h2 id=\"[^\"]+\">([^<]+)</h2>", main) == [
         "Start here",
         "Topics",
         "Recently updated",
@@ -131,6 +131,12 @@ def test_the_copyright_page_gives_the_licence_how_to_credit_and_what_is_excluded
     ) in main
     for heading in ("You can re-use our content", "How to say where it came from", "What the licence does not cover"):
         assert f">{heading}</h2>" in main
-    for fact in ("including a commercial one", "name this site as the source", "logos, emblems and trade marks",
-                 "content that belongs to someone else", '<a href="/contact/" rel="noopener noreferrer">contact us</a>'):  # fmt: skip
+    facts = [
+        "including a commercial one",
+        "name this site as the source",
+        "logos, emblems and trade marks",
+        "content that belongs to someone else",
+        '<a href="/contact/" rel="noopener noreferrer">contact us</a>',
+    ]
+    for fact in facts:
         assert fact in main

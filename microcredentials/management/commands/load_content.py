@@ -99,7 +99,7 @@ class Command(BaseCommand):
             return None
         topic_slug, slug = data.te_reo_version.split("/")
         other = AdvicePage.objects.select_related("topic").get(topic__slug=topic_slug, slug=slug)
-        named_by = AdvicePage.objects.filter(te_reo_version=other).exclude(pk=page.pk if page else None).first()
+        named_by = AdvicePage.objects.filter(te_reo_version=other).exclude(pk=page.pk if page else 0).first()
         if named_by is not None:
             raise CommandError(
                 f"{data.path}: {named_by.get_absolute_url()} already names {data.te_reo_version} as its te reo "
