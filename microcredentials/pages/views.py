@@ -11,7 +11,7 @@ from careers_site.pagecache.decorators import cache_public_page
 from microcredentials.feedback.answers import feedback_state
 from microcredentials.lib.breadcrumbs import breadcrumbs
 from microcredentials.models import AdvicePage, Topic
-from microcredentials.pages.languages import page_languages
+from microcredentials.pages.languages import ENGLISH, page_languages
 from microcredentials.pages.metadata import page_structured_data
 from microcredentials.pages.navigation import page_navigation
 from microcredentials.pages.redirects import live_page_moved_from
@@ -97,6 +97,8 @@ def render_advice_page(
         "structured_data": page_structured_data(page, crumbs, languages.language),
         "feedback": feedback_state(request, page),
         "languages": languages,
+        # On a page in te reo Māori, the site's own words around it (header, footer, "Updated") stay English.
+        "site_lang": ENGLISH if languages.language != ENGLISH else "",
     }
     return render(request, "microcredentials/advice_page.html", context)
 

@@ -62,6 +62,10 @@ def test_both_pages_link_to_each_other_in_head_and_body(client: Client, pair: tu
         "</a></p>"
     ) in maori
     assert in_language(maori) == "mi" and 'content="mi_NZ"' in maori
+    # The site's own words around the page stay English.
+    for english_part in ('<header class="site-header" lang="en-NZ">', '<footer class="site-footer" lang="en-NZ">',
+                         '<p class="updated" lang="en-NZ">Updated'):  # fmt: skip
+        assert english_part in maori and english_part not in english
 
 
 @pytest.mark.django_db
