@@ -9,7 +9,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -75,6 +75,11 @@ class AdvicePageQuerySet(models.QuerySet["AdvicePage"]):
             Q(publish_at__isnull=True) | Q(publish_at__lte=now)
         )
 
+    def with_language(self) -> "AdvicePageQuerySet":
+        """Each page with `in_te_reo`: true for a page that another names as its te reo Māori version, so that
+        lists can mark its title as te reo (lang="mi"). Part of the same query."""
+        return self.annotate(in_te_reo=Exists(AdvicePage.objects.filter(te_reo_version=OuterRef("pk"))))
+
 
 class AdvicePage(models.Model):
     class Status(models.TextChoices):
@@ -99,6 +104,18 @@ class AdvicePage(models.Model):
     )
     order = models.PositiveIntegerField(default=0)
     related_pages = models.ManyToManyField("self", blank=True, symmetrical=False)
+    # One link makes both: the page named here is in te reo Māori, and links back to this one as its English
+    # version (see pages/languages.py).
+    te_reo_version = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="english_version",
+        verbose_name="te reo Māori version",
+        help_text="The same page in te reo Māori, if there is one. Each page then links to the other.",
+        error_messages={"unique": "Another page already names that page as its te reo Māori version."},
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -141,6 +158,21 @@ class AdvicePage(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("advice_page", kwargs={"topic_slug": self.topic.slug, "page_slug": self.slug})
+
+    def clean(self) -> None:
+        other = self.te_reo_version
+        if other is None:
+            return
+        if other.pk == self.pk:
+            raise ValidationError({"te_reo_version": "A page cannot be its own te reo Māori version."})
+        if AdvicePage.objects.filter(te_reo_version=self.pk).exists():
+            raise ValidationError(
+                {"te_reo_version": "This page is itself the te reo Māori version of another page, so it has none."}
+            )
+        if other.te_reo_version_id is not None:
+            raise ValidationError(
+                {"te_reo_version": f"“{other}” has a te reo Māori version of its own, so it is an English page."}
+            )
 
     # The status as loaded, so that save() can tell when a page goes live.
     _loaded_status: str | None = None

@@ -92,6 +92,14 @@ class AdvicePageAdmin(CheckedAutocompleteAdmin):
         ("Record this change", {"fields": ["major_change", "change_note"]}),
         ("Ownership and review", {"fields": ["owner", "review_by", "last_edited_by"]}),
         ("Placement", {"fields": ["order", "related_pages"], "classes": ["collapse"]}),
+        (
+            "Te reo Māori",
+            {
+                "fields": ["te_reo_version"],
+                "description": "Name the te reo Māori version of this page, if there is one. Both pages then link "
+                "to each other, once each is published, and the te reo page is marked as being in te reo Māori.",
+            },
+        ),
     ]
 
     class Media:

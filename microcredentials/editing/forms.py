@@ -79,7 +79,7 @@ class AdvicePageForm(forms.ModelForm):
         model = AdvicePage
         fields = [
             "title", "slug", "topic", "summary", "body", "status", "publish_at",
-            "order", "related_pages", "owner", "review_by",
+            "order", "related_pages", "te_reo_version", "owner", "review_by",
         ]  # fmt: skip
         widgets = {"body": AdminMarkdownxWidget}
         help_texts = {"body": BODY_HELP}
@@ -95,6 +95,7 @@ class AdvicePageForm(forms.ModelForm):
             self.action = "_save_draft"
         self.was_live = bool(self.instance.pk) and self.instance.is_live()
         label_date_and_time_parts(self)
+        self._limit_te_reo_choices()
         self.draft = PageDraft.objects.filter(page=self.instance).first() if self.instance.pk else None
         if self.instance.pk:
             self.fields["page_version"].initial = self.instance.version
@@ -102,6 +103,14 @@ class AdvicePageForm(forms.ModelForm):
             self.initial.update({name: getattr(self.draft, name) for name in revisions.TEXT_FIELDS})
             self.initial.update(major_change=bool(self.draft.change_note), change_note=self.draft.change_note)
             self.initial["schedule_at"] = self.draft.publish_at
+
+    def _limit_te_reo_choices(self) -> None:
+        """Other pages only, and not English pages that name a te reo version of their own (save() says why
+        any other choice cannot be made)."""
+        field = self.fields.get("te_reo_version")
+        if isinstance(field, forms.ModelChoiceField) and field.queryset is not None:
+            others = field.queryset.exclude(pk=self.instance.pk) if self.instance.pk else field.queryset
+            field.queryset = others.filter(te_reo_version__isnull=True).select_related("topic")
 
     def clean_body(self) -> str:
         body = normalise_text(self.cleaned_data.get("body") or "") + "\n"

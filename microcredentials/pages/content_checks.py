@@ -21,6 +21,7 @@ from microcredentials.pages.rendering import (
     RenderedBody,
     render_body,
 )
+from microcredentials.pages.te_reo import unmarked_te_reo_words
 
 MAX_WORDS = 1500
 WORDS_PER_MINUTE = 200
@@ -65,6 +66,7 @@ class ParsedBody:
     links: list[tuple[str, str]] = field(default_factory=list)  # (text, address)
     images: list[tuple[str | None, str]] = field(default_factory=list)  # (alt text or None when missing, address)
     text: str = ""
+    unmarked_text: str = ""  # the text outside any <span lang="..."> (te reo Māori marked as such is left out)
 
 
 @dataclass(frozen=True)
@@ -83,10 +85,14 @@ class _BodyParser(HTMLParser):
         self._heading: tuple[int, list[str]] | None = None
         self._link: tuple[str, str, list[str]] | None = None  # (address, title, text so far)
         self._code_depth = 0
+        self._spans: list[bool] = []  # for each open <span>, whether it names a language
+        self._unmarked: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("code", "pre", "script", "style"):
             self._code_depth += 1
+        elif tag == "span":
+            self._spans.append(bool(dict(attrs).get("lang")))
         elif re.fullmatch(r"h[1-6]", tag):
             self._heading = (int(tag[1]), [])
         elif tag == "a":
@@ -100,6 +106,8 @@ class _BodyParser(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in ("code", "pre", "script", "style"):
             self._code_depth = max(0, self._code_depth - 1)
+        elif tag == "span" and self._spans:
+            self._spans.pop()
         elif self._heading and tag == f"h{self._heading[0]}":
             self.parsed.headings.append((self._heading[0], _squash("".join(self._heading[1]))))
             self._heading = None
@@ -111,6 +119,7 @@ class _BodyParser(HTMLParser):
             self._link = None
         if tag in BLOCK_TAGS:
             self._chunks.append("\n")
+            self._unmarked.append("\n")
 
     def handle_data(self, data: str) -> None:
         for collector in (self._heading[1] if self._heading else None, self._link[2] if self._link else None):
@@ -118,10 +127,13 @@ class _BodyParser(HTMLParser):
                 collector.append(data)
         if not self._code_depth:
             self._chunks.append(data)
+            if not any(self._spans):
+                self._unmarked.append(data)
 
     def close(self) -> None:
         super().close()
         self.parsed.text = "".join(self._chunks)
+        self.parsed.unmarked_text = "".join(self._unmarked)
 
 
 def _squash(text: str) -> str:
@@ -211,6 +223,18 @@ def macron_warnings(text: str) -> list[str]:
     return warnings
 
 
+def te_reo_warnings(unmarked_text: str) -> list[str]:
+    """Te reo Māori words in the body that are not marked as te reo, so screen readers read them as English."""
+    words = unmarked_te_reo_words(unmarked_text)
+    if not words:
+        return []
+    named = ", ".join(f'"{word}"' for word in words[:8]) + (f" and {len(words) - 8} more" if len(words) > 8 else "")
+    return [
+        f"Some te reo Māori words are not marked as te reo: {named}. Marking them helps screen readers "
+        f"say them properly. Write each one like this: [{words[0]}]{{lang=mi}}"
+    ]
+
+
 def count_words(text: str) -> int:
     return len(WORD_PATTERN.findall(text))
 
@@ -273,6 +297,7 @@ def check_page(title: str, summary: str, body: str, rendered: RenderedBody | Non
         *image_alt_warnings(parsed.images),
         *image_address_warnings(parsed.images),
         *macron_warnings("\n".join([title, summary, parsed.text])),
+        *te_reo_warnings(parsed.unmarked_text),
         *length_warnings(words),
     ]
     return ContentReport(warnings=warnings, notes=statistics_notes(parsed.text))

@@ -22,7 +22,7 @@ from microcredentials.models import AdvicePage, Topic, reserved_topic_slugs
 from microcredentials.pages.rendering import MarkdownRefused, render_markdown_html
 
 REQUIRED_PAGE_KEYS = ("title", "topic", "slug", "summary", "updated_on")
-OPTIONAL_PAGE_KEYS = ("status", "order", "publish_at")
+OPTIONAL_PAGE_KEYS = ("status", "order", "publish_at", "te_reo_version")
 TOPIC_KEYS = ("title", "slug", "summary", "order", "on_home_page")
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
@@ -53,10 +53,12 @@ class PageData:
     topic_slug: str
     slug: str
     fields: dict[str, Any] = field(default_factory=dict)
+    # The page's te reo Māori version, as "topic/slug" (another file's page), or None.
+    te_reo_version: str | None = None
 
-    def build(self, topic: Topic) -> AdvicePage:
+    def build(self, topic: Topic, te_reo_version: AdvicePage | None = None) -> AdvicePage:
         """An unsaved page holding this file's content."""
-        return AdvicePage(topic=topic, slug=self.slug, **self.fields)
+        return AdvicePage(topic=topic, slug=self.slug, te_reo_version=te_reo_version, **self.fields)
 
 
 def text_hash(text: str) -> str:
@@ -119,7 +121,21 @@ def read_page(path: Path, topic_slugs: set[str]) -> PageData:
         "order": _as_order(meta.get("order", 0), path),
         "publish_at": _as_datetime(meta.get("publish_at"), path),
     }
-    return PageData(path=path, topic_slug=meta["topic"], slug=meta["slug"], fields=fields)
+    te_reo = _as_page_path(meta.get("te_reo_version"), path)
+    if te_reo == f"{meta['topic']}/{meta['slug']}":
+        raise ContentError(f"{path}: te_reo_version names this page itself; name its te reo Māori version.")
+    return PageData(path=path, topic_slug=meta["topic"], slug=meta["slug"], fields=fields, te_reo_version=te_reo)
+
+
+def _as_page_path(value: Any, path: Path) -> str | None:
+    if value in (None, ""):
+        return None
+    topic, _, slug = str(value).partition("/")
+    if not SLUG_PATTERN.fullmatch(topic) or not SLUG_PATTERN.fullmatch(slug):
+        raise ContentError(
+            f"{path}: te_reo_version must name a page as topic/slug, like plan-your-career/nga-tohu-iti, not {value!r}."
+        )
+    return f"{topic}/{slug}"
 
 
 def _split_file(path: Path) -> tuple[dict[str, Any], str]:
@@ -144,7 +160,33 @@ def read_pages(content_dir: Path, topic_slugs: set[str]) -> list[PageData]:
             )
         seen[key] = path
         pages.append(page)
-    return pages
+    _check_te_reo_versions(pages)
+    # A page's te reo Māori version loads before it, so that the page can link to it.
+    named = {page.te_reo_version for page in pages}
+    return sorted(pages, key=lambda page: f"{page.topic_slug}/{page.slug}" not in named)
+
+
+def _check_te_reo_versions(pages: list[PageData]) -> None:
+    """Each te_reo_version names another file's page, which names none itself, and is named by one page only."""
+    by_path = {f"{page.topic_slug}/{page.slug}": page for page in pages}
+    named_by: dict[str, Path] = {}
+    for page in pages:
+        if page.te_reo_version is None:
+            continue
+        other = by_path.get(page.te_reo_version)
+        if other is None:
+            raise ContentError(f"{page.path}: te_reo_version {page.te_reo_version!r} is not a page in content/pages.")
+        if other.te_reo_version is not None:
+            raise ContentError(
+                f"{page.path}: te_reo_version {page.te_reo_version!r} names a te reo Māori version of its own, "
+                "so it is an English page. Name the te reo version in one of the two files only."
+            )
+        if page.te_reo_version in named_by:
+            raise ContentError(
+                f"{page.path}: {named_by[page.te_reo_version]} already names {page.te_reo_version!r} as its "
+                "te reo Māori version."
+            )
+        named_by[page.te_reo_version] = page.path
 
 
 def _check_slug(value: Any, path: Path, model: type[Topic | AdvicePage]) -> None:
@@ -200,6 +242,8 @@ def page_to_text(page: AdvicePage) -> str:
     if page.publish_at:
         # Always in UTC, as the database gives it back, so a file in another offset compares equal.
         meta["publish_at"] = page.publish_at.astimezone(datetime.UTC).isoformat()
+    if page.te_reo_version is not None:
+        meta["te_reo_version"] = f"{page.te_reo_version.topic.slug}/{page.te_reo_version.slug}"
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)
     body = page.body.replace("\r\n", "\n").rstrip("\n")
     return f"---\n{front}---\n\n{body}\n"

@@ -14,6 +14,7 @@ from microcredentials.models import AdvicePage
 FOOTER_PAGES = (
     ("Privacy", "about-this-site", "privacy"),
     ("Accessibility", "about-this-site", "accessibility"),
+    ("Copyright and re-use", "about-this-site", "copyright"),
 )
 
 

@@ -36,7 +36,7 @@ def breadcrumb_list(crumbs: list[dict[str, str]]) -> dict[str, Any]:
     }
 
 
-def article(page: AdvicePage) -> dict[str, Any]:
+def article(page: AdvicePage, language: str = "en-NZ") -> dict[str, Any]:
     url = absolute_url(page.get_absolute_url())
     data: dict[str, Any] = {
         "@type": "Article",
@@ -44,7 +44,7 @@ def article(page: AdvicePage) -> dict[str, Any]:
         "description": page.summary,
         "url": url,
         "mainEntityOfPage": url,
-        "inLanguage": "en-NZ",
+        "inLanguage": language,
         "dateModified": page.updated_on.isoformat(),
         "publisher": {"@type": "Organization", "name": settings.SITE_NAME, "url": absolute_url(reverse("home"))},
     }
@@ -54,5 +54,6 @@ def article(page: AdvicePage) -> dict[str, Any]:
     return data
 
 
-def page_structured_data(page: AdvicePage, crumbs: list[dict[str, str]]) -> SafeString:
-    return json_ld_script({"@context": "https://schema.org", "@graph": [article(page), breadcrumb_list(crumbs)]})
+def page_structured_data(page: AdvicePage, crumbs: list[dict[str, str]], language: str = "en-NZ") -> SafeString:
+    graph = [article(page, language), breadcrumb_list(crumbs)]
+    return json_ld_script({"@context": "https://schema.org", "@graph": graph})

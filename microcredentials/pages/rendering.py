@@ -17,15 +17,18 @@ from xml.etree.ElementTree import Element
 import markdown
 import nh3
 from django.utils.text import slugify
+from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "toc"]
+from microcredentials.pages.te_reo import LANGUAGE_TAGS, LanguageSpanExtension
+
+MARKDOWN_EXTENSIONS: list[str | Extension] = ["extra", "sane_lists", "toc", LanguageSpanExtension()]
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "caption", "code", "dd", "del", "details", "dl", "dt", "em",
     "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "img", "li", "ol", "p", "pre",
-    "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 }  # fmt: skip
 HEADING_TAGS = {"h2", "h3", "h4", "h5", "h6"}
 ALLOWED_ATTRIBUTES = {
@@ -39,6 +42,10 @@ ALLOWED_ATTRIBUTES = {
     # Footnotes ("[^1]"): the reference and the note link to each other by these ids (see _keep_attribute).
     "sup": {"id"},
     "li": {"id"},
+    # A word or phrase in another language ("[kia ora]{lang=mi}"), so screen readers pronounce it rightly.
+    "span": {"lang"},
+    # No attribute on every tag: nh3 would otherwise allow lang and title anywhere, with any value.
+    "*": set(),
 }
 FOOTNOTE_ID = re.compile(r"fn(?:ref)?:[\w-]+")
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
@@ -107,9 +114,12 @@ def sanitise_html(untrusted: str) -> str:
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
-    """Ids on <sup> and <li> only as footnotes make them, so nothing else can take an id there."""
+    """Ids on <sup> and <li> only as footnotes make them, so nothing else can take an id there;
+    lang only with a language the site expects (te reo Māori or English)."""
     if tag in ("sup", "li") and attribute == "id" and not FOOTNOTE_ID.fullmatch(value):
         return None
+    if attribute == "lang":
+        return value.strip().lower() if value.strip().lower() in LANGUAGE_TAGS else None
     return value
 
 

@@ -11,36 +11,49 @@ from careers_site.pagecache.decorators import cache_public_page
 from microcredentials.feedback.answers import feedback_state
 from microcredentials.lib.breadcrumbs import breadcrumbs
 from microcredentials.models import AdvicePage, Topic
+from microcredentials.pages.languages import ENGLISH, page_languages
 from microcredentials.pages.metadata import page_structured_data
 from microcredentials.pages.navigation import page_navigation
 from microcredentials.pages.redirects import live_page_moved_from
 from microcredentials.pages.rendering import contents_list
+
+# The page's other-language version comes in the same query, for its address and whether it is live.
+LANGUAGE_VERSIONS = ("te_reo_version", "english_version")
+DEFERRED = ("body", "search_vector")
+TEXT_ONLY = ("body_html", "public_history", "summary")
 
 
 def _can_preview(request: HttpRequest) -> bool:
     return request.user.is_active and request.user.is_staff
 
 
+RECENTLY_UPDATED = 5  # pages listed under "Recently updated" on the home page
+
+
 @read_only
 @cache_public_page
 def home(request: HttpRequest) -> HttpResponse:
-    pages = (
+    """Key tasks and tools, the topics with their pages, and the pages most recently updated: one query."""
+    pages = list(
         AdvicePage.objects.live()
         .filter(topic__on_home_page=True)
+        .with_language()
         .select_related("topic")
-        .only("title", "slug", "summary", "topic")
+        .only("title", "slug", "summary", "updated_on", "topic")
     )
     topics: dict[Topic, list[AdvicePage]] = {}
     for page in pages:
         topics.setdefault(page.topic, []).append(page)
-    return render(request, "microcredentials/home.html", {"topics": topics})
+    # By the public "Updated" date (set only by a major change), newest first; the same date by title.
+    recent = sorted(pages, key=lambda page: (-page.updated_on.toordinal(), page.title))[:RECENTLY_UPDATED]
+    return render(request, "microcredentials/home.html", {"topics": topics, "recently_updated": recent})
 
 
 @read_only
 @cache_public_page
 def topic(request: HttpRequest, topic_slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=topic_slug)
-    pages = topic.pages.live().only("title", "slug", "summary", "topic")
+    pages = topic.pages.live().with_language().only("title", "slug", "summary", "topic")
     context = {
         "topic": topic,
         "pages": pages,
@@ -53,8 +66,8 @@ def topic(request: HttpRequest, topic_slug: str) -> HttpResponse:
 @cache_public_page
 def advice_page(request: HttpRequest, topic_slug: str, page_slug: str) -> HttpResponse:
     page = (
-        AdvicePage.objects.select_related("topic")
-        .defer("body", "search_vector")
+        AdvicePage.objects.select_related("topic", *(f"{version}__topic" for version in LANGUAGE_VERSIONS))
+        .defer(*DEFERRED, *(f"{version}__{name}" for version in LANGUAGE_VERSIONS for name in DEFERRED + TEXT_ONLY))
         .filter(topic__slug=topic_slug, slug=page_slug)
         .first()
     )
@@ -72,6 +85,7 @@ def render_advice_page(
 ) -> HttpResponse:
     """The advice page as readers see it; a preview (a draft, or a page not live yet) says so in a banner."""
     crumbs = breadcrumbs((page.topic.title, page.topic.get_absolute_url()), (page.title, page.get_absolute_url()))
+    languages = page_languages(page)
     context = {
         "page": page,
         "contents": contents_list(page.body_html),
@@ -80,8 +94,11 @@ def render_advice_page(
         "breadcrumbs": crumbs,
         # Reader experience (issue 5): ways on, metadata for search engines, and "Was this page useful?".
         "navigation": page_navigation(page),
-        "structured_data": page_structured_data(page, crumbs),
+        "structured_data": page_structured_data(page, crumbs, languages.language),
         "feedback": feedback_state(request, page),
+        "languages": languages,
+        # On a page in te reo Māori, the site's own words around it (header, footer, "Updated") stay English.
+        "site_lang": ENGLISH if languages.language != ENGLISH else "",
     }
     return render(request, "microcredentials/advice_page.html", context)
 

@@ -8,7 +8,7 @@ an empty search, the calculator with an error, and the feedback box with an erro
 import pytest
 from playwright.sync_api import Page, expect
 
-from microcredentials.models import SiteAlert
+from microcredentials.models import AdvicePage, SiteAlert
 from tests.browser.helpers import Site, axe_violations
 
 pytestmark = pytest.mark.browser
@@ -21,17 +21,40 @@ def test_home_topic_and_advice_page_with_an_alert_showing(page: Page, site: Site
         assert axe_violations(page) == [], path
 
 
-def test_privacy_and_accessibility_statements_reached_from_the_footer(page: Page, site: Site) -> None:
-    for title in ("Privacy", "Accessibility"):
+def test_privacy_accessibility_and_copyright_statements_reached_from_the_footer(page: Page, site: Site) -> None:
+    for title in ("Privacy", "Accessibility", "Copyright and re-use"):
         page.goto("/")
         page.get_by_role("contentinfo").get_by_role("link", name=title, exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(title)
         assert axe_violations(page) == [], title
 
 
-def test_contact_page(page: Page, site: Site) -> None:
-    page.goto("/contact/")
+def test_contact_page_reached_from_the_header(page: Page, site: Site) -> None:
+    page.goto("/")
+    page.get_by_role("banner").get_by_role("link", name="Contact us").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Contact us")
+    assert axe_violations(page) == []
+
+
+def test_a_page_and_its_te_reo_version_link_to_each_other(page: Page, site: Site) -> None:
+    maori = AdvicePage.objects.create(
+        topic=site.page.topic,
+        title="Ngā tohu iti",
+        slug="nga-tohu-iti",
+        summary="He akoranga poto ngā tohu iti.",
+        body="## He aha ngā tohu iti\n\nHe akoranga poto.\n",
+        status=AdvicePage.Status.PUBLISHED,
+    )
+    site.page.te_reo_version = maori
+    site.page.save()
+    page.goto(site.advice_path)
+    page.get_by_role("link", name="Pānui i te reo Māori / Read in te reo Māori").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ngā tohu iti")
+    expect(page.locator("html")).to_have_attribute("lang", "mi")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Read in English").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Micro-credentials")
+    expect(page.locator("html")).to_have_attribute("lang", "en-NZ")
     assert axe_violations(page) == []
 
 

@@ -58,6 +58,7 @@ def form_data(page: AdvicePage, **changes: Any) -> dict[str, Any]:
         "owner": page.owner_id or "",
         "review_by": page.review_by.isoformat() if page.review_by else "",
         "order": page.order,
+        "te_reo_version": page.te_reo_version_id or "",
         "change_note": "",
         "_save": "Save",
     }

@@ -20,7 +20,9 @@ from microcredentials.models import AdvicePage, Topic
 APP_TABLES = {"microcredentials_topic", "microcredentials_advicepage", "microcredentials_pagefeedback"}
 
 # What the content files carry, compared field by field after the round trip.
-PAGE_FIELDS = ["title", "slug", "summary", "body", "body_html", "status", "publish_at", "updated_on", "order"]
+PAGE_FIELDS = [
+    "title", "slug", "summary", "body", "body_html", "status", "publish_at", "updated_on", "order", "te_reo_version",
+]  # fmt: skip
 TOPIC_FIELDS = ["title", "slug", "summary", "order", "on_home_page"]
 # What they deliberately do not: database identity and bookkeeping, and editorial metadata
 # that belongs to the admin (owner, reviewers, related links, revision counters). A database
@@ -66,7 +68,8 @@ def content_snapshot() -> dict[str, Any]:
     topics = {topic.slug: {name: getattr(topic, name) for name in TOPIC_FIELDS} for topic in Topic.objects.all()}
     pages = {
         (page.topic.slug, page.slug): {name: getattr(page, name) for name in PAGE_FIELDS}
-        for page in AdvicePage.objects.select_related("topic")
+        | {"te_reo_version": page.te_reo_version and (page.te_reo_version.topic.slug, page.te_reo_version.slug)}
+        for page in AdvicePage.objects.select_related("topic", "te_reo_version__topic")
     }
     return {"topics": topics, "pages": pages}
 
@@ -75,7 +78,7 @@ def content_snapshot() -> dict[str, Any]:
 def test_export_then_load_into_an_empty_database_reproduces_every_page_and_topic(
     tmp_path: Path, shipped_content: AdvicePage, make_page: Callable[..., AdvicePage]
 ) -> None:
-    make_page(
+    te_reo = make_page(
         title="Kōrero ki tō kaiwhakahaere",
         slug="talk-to-your-manager",
         summary="Talking about training: “why”, ‘how’ and what it costs — with macrons: ā ē ī ō ū.",
@@ -85,13 +88,15 @@ def test_export_then_load_into_an_empty_database_reproduces_every_page_and_topic
     )
     make_page(slug="still-a-draft", title="Draft: CV tips", status=AdvicePage.Status.DRAFT)
     make_page(
-        slug="coming-soon",
+        te_reo_version=te_reo,  # loads after the page it names, though its file comes first
+        slug="a-coming-soon",
         title="Coming soon",
         publish_at=timezone.now().replace(microsecond=123456) + datetime.timedelta(days=7),
     )
     before = content_snapshot()
     assert len(before["pages"]) == len(list((settings.BASE_DIR / "content" / "pages").rglob("*.md"))) + 3
     assert any(not topic["on_home_page"] for topic in before["topics"].values())  # a non-default survives too
+    assert before["pages"][("find-a-job", "a-coming-soon")]["te_reo_version"] == ("find-a-job", "talk-to-your-manager")
 
     call_command("export_content", content_dir=tmp_path, stdout=io.StringIO())
     AdvicePage.objects.all().delete()

@@ -120,9 +120,10 @@ def test_images_not_stored_on_this_site_are_flagged() -> None:
     ],
 )
 def test_te_reo_words_without_macrons_are_flagged(plain: str, correct: str) -> None:
-    (warning,) = warnings_for(f"Talk with {plain} about it.")
+    # Marked as te reo, so that only the macrons are left to warn about.
+    (warning,) = warnings_for(f"Talk with [{plain}]{{lang=mi}} about it.")
     assert warning == f'"{plain}" is written without macrons. Write "{correct}".'
-    assert warnings_for(f"Talk with {correct} about it.") == []
+    assert warnings_for(f"Talk with [{correct}]{{lang=mi}} about it.") == []
 
 
 def test_macron_check_matches_whole_words_in_any_case_and_skips_code_and_addresses() -> None:
@@ -132,6 +133,26 @@ def test_macron_check_matches_whole_words_in_any_case_and_skips_code_and_address
     ]
     assert len(warnings_for("Te\npukenga")) == 1
     assert warnings_for("Maoriland, whanaungatanga, `maori` and [Māori](https://maori.example.nz/).") == []
+
+
+def test_unmarked_te_reo_words_are_named_once_each_with_the_way_to_mark_them() -> None:
+    body = "Kia ora! Ask your whanau, your IWI and your kaiako. Kia   ora again, and talk with your iwi."
+    assert warnings_for(body) == [
+        '"whanau" is written without macrons. Write "whānau".',
+        'Some te reo Māori words are not marked as te reo: "Kia ora", "whanau", "IWI", "kaiako". Marking them '
+        "helps screen readers say them properly. Write each one like this: [Kia ora]{lang=mi}",
+    ]
+
+
+def test_te_reo_words_marked_in_markdown_or_html_in_phrases_or_in_code_are_not_flagged() -> None:
+    assert warnings_for("Learn about [te reo Māori]{lang=mi} and [mātauranga Māori]{lang=mi}.") == []
+    assert warnings_for('<p>The <span lang="mi"><em>marae</em> and its tikanga</span>.</p>') == []
+    assert warnings_for("`iwi` in code, and words that only start alike: akoranga, mahinga, iwitanga.") == []
+    macrons, warning = warnings_for("Learn about te   reo Maori.")
+    assert macrons.startswith('"Maori" is written without macrons')
+    assert '"te reo Maori"' in warning and "[te reo Maori]{lang=mi}" in warning
+    (warning,) = warnings_for("## Ako at work\n\nText.")
+    assert 'not marked as te reo: "Ako"' in warning
 
 
 def test_a_long_page_is_flagged() -> None:

@@ -153,6 +153,14 @@ BAD_FILES = [
     ("bad-slug", "slug: micro-credentials", "slug: Micro Credentials!", "slug must be lower-case letters"),
     ("bad-yaml", "title: Micro-credentials", "title: [Micro", "the front matter is not valid YAML"),
     ("too-slow", "## What micro-credentials are", "[" * 4000 + "]" * 4000, "too many “[” or “`”"),
+    ("te-reo-shape", "slug: micro", "te_reo_version: nga-tohu-iti\nslug: micro", "must name a page as topic/slug"),
+    ("te-reo-unknown", "slug: micro", "te_reo_version: plan-your-career/nga-tohu-iti\nslug: micro", "is not a page"),
+    (
+        "te-reo-itself",
+        "slug: micro",
+        "te_reo_version: plan-your-career/micro-credentials\nslug: micro",
+        "names this page itself",
+    ),
 ]
 
 
@@ -170,6 +178,62 @@ def test_a_bad_file_is_rejected_by_name_without_touching_the_database(
     assert str(error.value).startswith(f"{content / PAGE}: ")
     assert problem in str(error.value)
     assert snapshot() == before
+
+
+TE_REO_PAGE = Path("pages/plan-your-career/nga-tohu-iti.md")
+
+
+def add_te_reo_version(content: Path) -> None:
+    """Ngā tohu iti: a te reo Māori version of the shipped page, named in the English page's file."""
+    text = (content / PAGE).read_text(encoding="utf-8")
+    text = text.replace("title: Micro-credentials", "title: Ngā tohu iti").replace(
+        "slug: micro-credentials", "slug: nga-tohu-iti"
+    )
+    (content / TE_REO_PAGE).write_text(text, encoding="utf-8")
+    edit(
+        content / PAGE,
+        "updated_on: 2026-11-28\n",
+        "updated_on: 2026-11-28\nte_reo_version: plan-your-career/nga-tohu-iti\n",
+    )
+
+
+def test_a_te_reo_version_loads_links_both_pages_and_exports_as_it_was_written(content: Path, tmp_path: Path) -> None:
+    add_te_reo_version(content)
+    out, err = load(content)
+    assert err == "" and "Added page" in out
+    english = AdvicePage.objects.get(slug="micro-credentials")
+    assert english.te_reo_version == AdvicePage.objects.get(slug="nga-tohu-iti")
+    assert load(content)[0] == "Nothing to change: the database already matches content/.\n"
+
+    call_command("export_content", content_dir=tmp_path / "exported", stdout=io.StringIO())
+    exported = (tmp_path / "exported" / PAGE).read_text(encoding="utf-8")
+    assert exported == (content / PAGE).read_text(encoding="utf-8")
+    assert "te_reo_version" not in (tmp_path / "exported" / TE_REO_PAGE).read_text(encoding="utf-8")
+
+
+def test_a_te_reo_version_named_twice_or_that_names_one_itself_is_refused(content: Path) -> None:
+    add_te_reo_version(content)
+    copy = content / "pages/plan-your-career/micro-credentials-again.md"
+    shutil.copyfile(content / PAGE, copy)
+    edit(copy, "slug: micro-credentials", "slug: micro-credentials-again")
+    with pytest.raises(CommandError, match="already names 'plan-your-career/nga-tohu-iti'"):
+        load(content)
+    edit(copy, "te_reo_version: plan-your-career/nga-tohu-iti\n", "")
+    edit(content / TE_REO_PAGE, "updated_on:", "te_reo_version: plan-your-career/micro-credentials-again\nupdated_on:")
+    with pytest.raises(CommandError, match="names a te reo Māori version of its own"):
+        load(content)
+    assert snapshot() == []
+
+
+def test_a_te_reo_version_another_page_names_in_the_admin_is_refused_by_name(content: Path) -> None:
+    add_te_reo_version(content)
+    edit(content / PAGE, "te_reo_version: plan-your-career/nga-tohu-iti\n", "")
+    load(content)
+    AdvicePage.objects.filter(slug="privacy").update(te_reo_version=AdvicePage.objects.get(slug="nga-tohu-iti"))
+    add_te_reo_version_link = "updated_on: 2026-11-28\nte_reo_version: plan-your-career/nga-tohu-iti\n"
+    edit(content / PAGE, "updated_on: 2026-11-28\n", add_te_reo_version_link)
+    with pytest.raises(CommandError, match="/about-this-site/privacy/ already names plan-your-career/nga-tohu-iti"):
+        load(content)
 
 
 def test_a_duplicate_slug_is_rejected_naming_both_files(content: Path) -> None:

@@ -24,7 +24,7 @@ SECTION_FACTS = {
         "New Zealand Qualifications Authority (NZQA) keeps a list of the micro-credentials it has approved",
     ],
     "How micro-credentials differ from qualifications": [
-        "employers, industries, communities or iwi need the skills",
+        'employers, industries, communities or <span lang="mi">iwi</span> need the skills',
         "cannot simply repeat what an existing qualification already covers",
         "<td>5 to 40</td>",
         "<td>40 to 360</td>",
@@ -38,7 +38,7 @@ SECTION_FACTS = {
     ],
     "Who offers micro-credentials": [
         "<li>universities</li>",
-        "<li>wānanga</li>",
+        '<li><span lang="mi">wānanga</span></li>',
         "<li>polytechnics and institutes of technology</li>",
         "<li>private training establishments (PTEs)</li>",
         "<li>employers</li>",

@@ -75,6 +75,7 @@ def test_the_crawl_reaches_every_kind_of_public_page(crawled: Crawl) -> None:
         "/tools/study-time/",
         "/about-this-site/privacy/",
         "/about-this-site/accessibility/",
+        "/about-this-site/copyright/",
     } <= set(pages)
 
 

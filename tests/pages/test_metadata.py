@@ -117,7 +117,7 @@ def test_sitemap_lists_exactly_the_live_pages_the_topics_and_the_tools(
         page.get_absolute_url(): page.updated_on.isoformat()
         for page in AdvicePage.objects.filter(topic__slug="about-this-site").select_related("topic")
     }
-    assert len(footer_pages) == 2
+    assert len(footer_pages) == 3  # privacy, accessibility, copyright and re-use
     assert entries == {
         f"{site}/": "2026-11-28",
         f"{site}/plan-your-career/": "2026-11-28",

@@ -43,12 +43,16 @@ def test_unknown_page_gets_the_site_404(client: Client, shipped_content: AdviceP
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", ["/", ADVICE_URL, "/search/?q=credits", "/no-such-page/"])
-def test_every_page_footer_links_to_the_privacy_and_accessibility_statements(
+def test_every_page_footer_links_to_the_privacy_accessibility_and_copyright_statements(
     client: Client, shipped_content: AdvicePage, url: str
 ) -> None:
     footer = client.get(url).content.decode().split('<footer class="site-footer">')[1]
     links = re.findall(r'<a href="(/about-this-site/[^"]+)">([^<]+)</a>', footer)
-    assert links == [("/about-this-site/privacy/", "Privacy"), ("/about-this-site/accessibility/", "Accessibility")]
+    assert links == [
+        ("/about-this-site/privacy/", "Privacy"),
+        ("/about-this-site/accessibility/", "Accessibility"),
+        ("/about-this-site/copyright/", "Copyright and re-use"),
+    ]
     for href, title in links:
         statement = client.get(href)
         assert statement.status_code == 200

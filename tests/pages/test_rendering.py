@@ -95,6 +95,62 @@ def test_images_with_script_or_data_urls_lose_their_src(source: str) -> None:
     assert 'alt="Chart"' in html
 
 
+def test_te_reo_maori_is_marked_with_the_narrow_brace_syntax() -> None:
+    html = render_markdown_html("Say [kia *ora*]{lang=mi} to your [whānau]{lang=mi}, or [hello]{lang=en}.")
+    assert html == (
+        '<p>Say <span lang="mi">kia <em>ora</em></span> to your <span lang="mi">whānau</span>, '
+        'or <span lang="en">hello</span>.</p>'
+    )
+    linked = render_markdown_html("[[kia ora]{lang=mi}](https://www.tewahanui.nz/) and `[iwi]{lang=mi}`")
+    assert '<a href="https://www.tewahanui.nz/" rel="noopener noreferrer"><span lang="mi">kia ora</span></a>' in linked
+    assert "<code>[iwi]{lang=mi}</code>" in linked
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "[kia ora]{lang=fr}",
+        "[kia ora]{.shout}",
+        "[kia ora]{#kia}",
+        "[kia ora]{: lang=mi}",
+        "[kia ora]{lang=mi onclick=steal()}",
+        "[kia ora]{lang=mi .shout}",
+        "[kia ora]{lang='mi'}",
+        "\\[kia ora]{lang=mi}",
+    ],
+    ids=["other-language", "class", "id", "colon-form", "event", "with-class", "quoted", "escaped"],
+)
+def test_every_other_brace_after_brackets_stays_plain_text(source: str) -> None:
+    html = render_markdown_html(source)
+    assert "<span" not in html and 'lang="' not in html
+    assert html.startswith("<p>[kia ora]{")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "*kia ora*{lang=mi}",
+        "*kia ora*{: lang=mi .shout #x onclick=steal()}",
+        "## Kia ora {lang=mi}",
+        '<p lang="mi" title="Hello">Kia ora</p>',
+        '<em lang="mi">Kia ora</em>',
+        '<span lang="fr" class="shout" id="x" title="t" onclick="steal()" dir="rtl">Kia ora</span>',
+        '<span lang="mi-x-anything">Kia ora</span>',
+    ],
+    ids=["emphasis", "emphasis-list", "heading", "raw-paragraph", "raw-emphasis", "span-others", "span-other-tag"],
+)
+def test_lang_survives_only_on_a_span_with_an_expected_language(source: str) -> None:
+    html = render_markdown_html(source)
+    assert "Kia ora" in html or "kia ora" in html
+    for attribute in ("lang=", "class=", "title=", "onclick", "dir=", ' id="x"'):
+        assert attribute not in html
+
+
+def test_raw_html_spans_keep_only_an_allowed_lang() -> None:
+    html = render_markdown_html('<span lang="MI" onclick="steal()" class="c">Kia ora</span> <span lang="en">Hi</span>')
+    assert html == '<p><span lang="mi">Kia ora</span> <span lang="en">Hi</span></p>'
+
+
 def test_links_to_other_sites_keep_working() -> None:
     html = render_markdown_html(
         "See [NZQA](https://www.nzqa.govt.nz/about-us/?tab=1&lang=mi), "

@@ -70,9 +70,10 @@ class Command(BaseCommand):
     def _load_page(self, data: PageData, force: bool) -> str:
         topic = Topic.objects.get(slug=data.topic_slug)
         page = AdvicePage.objects.filter(topic=topic, slug=data.slug).select_related("topic").first()
-        wanted = page_to_text(data.build(topic))
+        te_reo = self._te_reo_version(data, page)
+        wanted = page_to_text(data.build(topic, te_reo))
         if page is None:
-            self._apply(AdvicePage(topic=topic, slug=data.slug), data)
+            self._apply(AdvicePage(topic=topic, slug=data.slug), data, te_reo)
             return f"Added page {data.path}."
         current = page_to_text(page)
         if current == wanted:
@@ -89,14 +90,29 @@ class Command(BaseCommand):
                 f"left it alone. Export it first, or use --force to overwrite it with {data.path}."
             )
             return ""
-        self._apply(page, data)
+        self._apply(page, data, te_reo)
         return f"Updated page {data.path}."
 
-    def _apply(self, page: AdvicePage, data: PageData) -> None:
+    def _te_reo_version(self, data: PageData, page: AdvicePage | None) -> AdvicePage | None:
+        """The page the file names as its te reo Māori version: loaded already, as read_pages puts it first."""
+        if data.te_reo_version is None:
+            return None
+        topic_slug, slug = data.te_reo_version.split("/")
+        other = AdvicePage.objects.select_related("topic").get(topic__slug=topic_slug, slug=slug)
+        named_by = AdvicePage.objects.filter(te_reo_version=other).exclude(pk=page.pk if page else 0).first()
+        if named_by is not None:
+            raise CommandError(
+                f"{data.path}: {named_by.get_absolute_url()} already names {data.te_reo_version} as its te reo "
+                "Māori version (it was set in the admin). Remove it there, or from this file."
+            )
+        return other
+
+    def _apply(self, page: AdvicePage, data: PageData, te_reo: AdvicePage | None) -> None:
         if page.pk:
             record_baseline(page.pk)  # a page loaded before loads were recorded keeps its old text as a revision
         for key, value in data.fields.items():
             setattr(page, key, value)
+        page.te_reo_version = te_reo
         page.loaded_source_hash = text_hash(page_to_text(page))
         if page.pk:
             # A new version, so an editor with the old text open gets a conflict instead of overwriting this load.
