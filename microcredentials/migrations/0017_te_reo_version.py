@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('microcredentials', '0014_page_live_since'),
+        ('microcredentials', '0016_search_insights'),
     ]
 
     operations = [
