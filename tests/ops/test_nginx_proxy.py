@@ -89,3 +89,18 @@ def test_staff_pages_and_responses_that_set_cookies_are_never_kept(site: tuple[s
     assert "X-Cache-Status" not in headers  # the admin's location has no cache at all
     _status, headers, _body = get(proxy + ADVICE, Cookie="sessionid=abc")
     assert headers["X-Cache-Status"] == "BYPASS"
+
+
+def test_every_search_reaches_the_app_so_each_is_counted(site: tuple[str, dict[str, str]]) -> None:
+    proxy, env = site
+    for _ in range(3):
+        status, headers, _body = get(proxy + "/search/?q=nginx+counted")
+        assert status == 200
+        assert headers.get("X-Cache-Status") is None  # never kept by nginx; the app caches it and counts it
+    count = manage(
+        env,
+        "shell",
+        "-c",
+        "from microcredentials.models import SearchCount; print(SearchCount.objects.get(query='nginx counted').count)",
+    )
+    assert count.split()[-1] == "3"  # after the shell's own note on what it imported
