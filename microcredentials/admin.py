@@ -6,13 +6,18 @@ from django.contrib.admin.models import LogEntry
 from microcredentials.contact_centre.admin import ContactDetailsAdmin, OpeningHoursAdmin, SiteAlertAdmin
 from microcredentials.editing.admin import ActivityLogAdmin, AdvicePageAdmin, TopicAdmin
 from microcredentials.feedback.admin import PageFeedbackAdmin
+from microcredentials.health.admin import IgnoredLinkAdmin, LinkCheckAdmin, PageReviewAdmin, ScheduledJobAdmin
 from microcredentials.models import (
     AdvicePage,
     ContactDetails,
+    IgnoredLink,
+    LinkCheck,
     OpeningHours,
     PageChange,
     PageFeedback,
+    PageReview,
     Redirect,
+    ScheduledJob,
     SiteAlert,
     Topic,
 )
@@ -27,3 +32,7 @@ admin.site.register(SiteAlert, SiteAlertAdmin)
 admin.site.register(OpeningHours, OpeningHoursAdmin)
 admin.site.register(ContactDetails, ContactDetailsAdmin)
 admin.site.register(Redirect, RedirectAdmin)
+admin.site.register(LinkCheck, LinkCheckAdmin)
+admin.site.register(IgnoredLink, IgnoredLinkAdmin)
+admin.site.register(PageReview, PageReviewAdmin)
+admin.site.register(ScheduledJob, ScheduledJobAdmin)

@@ -18,9 +18,10 @@ class MicrocredentialsConfig(AppConfig):
         """Each feature connects its own signals: what it invalidates in the page cache, what it keeps in step."""
         from microcredentials.contact_centre import signals as contact_centre
         from microcredentials.editing import signals as editing
+        from microcredentials.health import signals as health
         from microcredentials.pages import signals as pages
         from microcredentials.search import signals as search
         from microcredentials.staff import signals as staff
 
-        for feature in (pages, editing, contact_centre, search, staff):
+        for feature in (pages, editing, contact_centre, search, staff, health):
             feature.connect()
