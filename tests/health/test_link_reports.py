@@ -110,7 +110,10 @@ def test_the_page_form_and_the_report_show_each_result(
     assert "Content health" in text
     assert f"Redirected to {link_server.url('/ok')}" in text
     assert "Broken: HTTP 404" in text
-    assert reverse("admin:microcredentials_linkcheck_use_new_address", args=[page.link_checks.get(status="redirected").pk]) in text
+    assert (
+        reverse("admin:microcredentials_linkcheck_use_new_address", args=[page.link_checks.get(status="redirected").pk])
+        in text
+    )
     report = client.get(reverse("admin:microcredentials_linkcheck_changelist") + "?status__exact=broken")
     assert report.status_code == 200
     assert link_server.url("/missing") in report.content.decode()
@@ -141,7 +144,9 @@ def test_use_the_new_address_changes_the_draft_when_the_page_has_one(
 ) -> None:
     page = make_page(body=body_linking(link_server, "/moved"))
     links.check_pages([page])
-    publishing.save_draft(page, {"title": page.title, "summary": "New.", "body": page.body + "\nMore.\n"}, "", editor, page.version)
+    publishing.save_draft(
+        page, {"title": page.title, "summary": "New.", "body": page.body + "\nMore.\n"}, "", editor, page.version
+    )
     page.refresh_from_db()
     login(client, editor)
     client.post(reverse("admin:microcredentials_linkcheck_use_new_address", args=[page.link_checks.get().pk]))
