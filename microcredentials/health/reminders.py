@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from microcredentials.editing.revisions import save_with_revision, user_name
+from microcredentials.editing.revisions import User, save_with_revision, user_name
 from microcredentials.lib.mail import queue_email
 from microcredentials.lib.nztime import format_date
 from microcredentials.models import AdvicePage, LinkCheck, PageFeedback, PageReview
@@ -71,14 +71,17 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def mark_reviewed(page: AdvicePage, user: AbstractBaseUser) -> str:
+def mark_reviewed(page: AdvicePage, user: User) -> str:
     """Record a review now and set the next review date; the page gets a revision saying so. Returns it."""
     next_review = add_months(timezone.localdate(), settings.REVIEW_INTERVAL_MONTHS)
     message = f"Marked as reviewed. Next review by {format_date(next_review)}."
     with transaction.atomic():
         page.review_by = next_review
         save_with_revision(page, page.version, user, message)
-        PageReview.objects.create(page=page, reviewed_by=user, reviewed_at=timezone.now(), next_review_by=next_review)
+        reviewer = user if user.is_authenticated else None
+        PageReview.objects.create(
+            page=page, reviewed_by=reviewer, reviewed_at=timezone.now(), next_review_by=next_review
+        )  # type: ignore[misc]
     return message
 
 
