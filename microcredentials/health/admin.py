@@ -13,9 +13,9 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from microcredentials.editing.locking import EditConflict
-from microcredentials.health import fixes, reminders
+from microcredentials.health import fixes, links, reminders
 from microcredentials.lib.nztime import format_when
-from microcredentials.models import AdvicePage, LinkCheck, PageReview, ScheduledJob
+from microcredentials.models import AdvicePage, IgnoredLink, LinkCheck, PageReview, ScheduledJob
 
 CHANGE_PAGES = "microcredentials.change_advicepage"
 
@@ -80,6 +80,12 @@ class LinkCheckAdmin(ReadOnlyAdmin):
 class IgnoredLinkAdmin(admin.ModelAdmin):
     list_display = ["address", "is_prefix", "note", "created_at"]
     search_fields = ["address", "note"]
+
+    def save_model(self, request: HttpRequest, obj: IgnoredLink, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        forgotten = links.forget_ignored(obj)  # the report stops showing it now, not after the next check
+        if forgotten:
+            messages.info(request, f"Removed {forgotten} result{'s' if forgotten != 1 else ''} for it from the report.")
 
 
 class PageReviewAdmin(ReadOnlyAdmin):

@@ -15,6 +15,10 @@ class NothingToReplace(Exception):
     """The text no longer has the old address, or the check has no new one."""
 
 
+# A new address must fit in Markdown as it is: another site's Location header decides what it is.
+UNSAFE_IN_MARKDOWN = re.compile(r"[\s()<>\[\]\"'`\\]")
+
+
 def replace_address(text: str, old: str, new: str) -> tuple[str, int]:
     """Replace whole occurrences of `old` (not the start of a longer address) with `new`."""
     pattern = re.compile(re.escape(old) + r"(?![\w/?#&=%~+-]|\.\w)")
@@ -27,6 +31,8 @@ def use_new_address(check: LinkCheck, user: User) -> str:
     message for the log."""
     if check.status != LinkCheck.Status.REDIRECTED or not check.final_url:
         raise NothingToReplace("This link is not redirected, so there is no new address to use.")
+    if not check.final_url.lower().startswith(("http://", "https://")) or UNSAFE_IN_MARKDOWN.search(check.final_url):
+        raise NothingToReplace("The new address has characters that need care: change the link by hand.")
     page = AdvicePage.objects.get(pk=check.page_id)
     draft = PageDraft.objects.filter(page=page).first()
     message = f"Replaced the link {check.url} with its new address {check.final_url}."

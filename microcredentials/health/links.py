@@ -26,6 +26,13 @@ def links_to_check(page: AdvicePage, ignore_list: list[IgnoredLink]) -> set[str]
     return {url for url in external_links(page.body_html) if not is_ignored(url, ignore_list)}
 
 
+def forget_ignored(entry: IgnoredLink) -> int:
+    """Delete the results an ignore-list entry now covers. Returns how many."""
+    checks = LinkCheck.objects.filter(url__startswith=entry.address) if entry.is_prefix else None
+    checks = checks if checks is not None else LinkCheck.objects.filter(url=entry.address)
+    return checks.delete()[0]
+
+
 def pages_to_check() -> list[AdvicePage]:
     """Published pages, scheduled ones included: they go live by themselves."""
     return list(AdvicePage.objects.filter(status=AdvicePage.Status.PUBLISHED).select_related("topic"))

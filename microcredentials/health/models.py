@@ -5,6 +5,7 @@ module imports no other model module.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 MAX_URL_LENGTH = 2000
@@ -61,6 +62,10 @@ class IgnoredLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.address}…" if self.is_prefix else self.address
+
+    def clean(self) -> None:
+        if not self.address.lower().startswith(("http://", "https://")):
+            raise ValidationError({"address": "Enter an address that starts with http:// or https://."})
 
     def matches(self, url: str) -> bool:
         return url.startswith(self.address) if self.is_prefix else url == self.address

@@ -183,3 +183,32 @@ def test_the_new_admin_endpoints_refuse_hostile_or_wrong_requests_without_a_500(
     csrf_client = Client(enforce_csrf_checks=True)
     login(csrf_client, editor)
     assert csrf_client.post(reverse(mark, args=[page.pk])).status_code == 403
+
+
+def test_editors_keep_the_ignore_list_and_an_ignored_link_leaves_the_report_at_once(
+    client: Client, link_server: LinkServer, make_page: MakePage, editor: User
+) -> None:
+    page = make_page(body=body_linking(link_server, "/missing", "/error"))
+    links.check_pages([page])
+    login(client, editor)
+    add = reverse("admin:microcredentials_ignoredlink_add")
+    refused = client.post(add, {"address": "javascript:alert(1)", "note": ""})
+    assert "Enter an address that starts with http:// or https://." in refused.content.decode()
+    response = client.post(add, {"address": link_server.url("/miss"), "is_prefix": "on", "note": "Sign-in page"})
+    assert response.status_code == 302
+    assert list(page.link_checks.values_list("url", flat=True)) == [link_server.url("/error")]
+
+
+def test_a_new_address_that_would_change_the_markdown_is_not_used(
+    client: Client, link_server: LinkServer, make_page: MakePage, editor: User
+) -> None:
+    page = make_page(body=body_linking(link_server, "/moved"))
+    links.check_pages([page])
+    check = page.link_checks.get()
+    check.final_url = "https://example.org/a) [click](javascript:alert(1)"
+    check.save()
+    login(client, editor)
+    response = client.post(reverse("admin:microcredentials_linkcheck_use_new_address", args=[check.pk]), follow=True)
+    assert "change the link by hand" in response.content.decode()
+    page.refresh_from_db()
+    assert page.version == 1

@@ -5,6 +5,7 @@ import datetime
 import io
 from collections.abc import Callable
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -21,6 +22,7 @@ from microcredentials.lib.nztime import NZ_TIME
 from microcredentials.models import AdvicePage, LinkCheck, PageFeedback, PageReview, ScheduledJob
 from tests.conftest import run_worker
 from tests.editing.helpers import CONTENT_EDITORS, change_url, login, make_user
+from tests.services import manage, production_env
 
 MakePage = Callable[..., AdvicePage]
 WEDNESDAY = datetime.datetime(2027, 3, 3, 12, 0, tzinfo=NZ_TIME)
@@ -166,3 +168,17 @@ def test_a_job_that_fails_is_recorded_and_still_runs_next_week(
     assert job.next_run_at == datetime.datetime(2027, 3, 15, 3, 0, tzinfo=NZ_TIME)
     assert waiting(jobs.weekly_link_check) == 1
     assert not LinkCheck.objects.exists()
+
+
+@pytest.mark.slow
+def test_the_worker_command_in_its_own_process_queues_each_job_once(tmp_path: Path) -> None:
+    env = production_env(DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}")
+    manage(env, "migrate", "--no-input")
+    for _ in range(2):
+        manage(env, "worker", "--batch", "--no-startup-delay", "--interval", "0")
+    count = (
+        "from django_tasks_db.models import DBTaskResult; from microcredentials.models import ScheduledJob; "
+        "print(DBTaskResult.objects.filter(status='READY').count(), "
+        "sorted(ScheduledJob.objects.filter(next_run_at__isnull=False).values_list('name', flat=True)))"
+    )
+    assert manage(env, "shell", "-c", count).strip().splitlines()[-1] == "2 ['Link check', 'Review digest']"
