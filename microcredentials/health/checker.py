@@ -152,8 +152,9 @@ def _send(
     certificate check."""
     timeout = urllib3.Timeout(connect=policy.timeout, read=policy.timeout)
     default_port = 443 if scheme == "https" else 80
+    named = f"[{host}]" if ":" in host else host  # an IPv6 address is bracketed in the Host header
     headers = {
-        "Host": host if port == default_port else f"{host}:{port}",
+        "Host": named if port == default_port else f"{named}:{port}",
         "User-Agent": policy.user_agent,
         "Accept": "text/html,*/*;q=0.5",
     }

@@ -29,6 +29,7 @@ class PageHealth:
     no_answers: list[PageFeedback] = field(default_factory=list)
     broken: list[LinkCheck] = field(default_factory=list)
     redirected: list[LinkCheck] = field(default_factory=list)
+    ok_count: int = 0
 
     @property
     def is_due(self) -> bool:
@@ -55,13 +56,14 @@ def page_health(page: AdvicePage) -> PageHealth:
     answers = PageFeedback.objects.filter(page=page, useful=False)
     if since is not None:
         answers = answers.filter(created_at__gt=since)
-    checks = list(LinkCheck.objects.filter(page=page).exclude(status=LinkCheck.Status.OK))
+    checks = list(LinkCheck.objects.filter(page=page))
     return PageHealth(
         page=page,
         last_reviewed_at=since,
         no_answers=list(answers),
         broken=[check for check in checks if check.status == LinkCheck.Status.BROKEN],
         redirected=[check for check in checks if check.status == LinkCheck.Status.REDIRECTED],
+        ok_count=sum(1 for check in checks if check.status == LinkCheck.Status.OK),
     )
 
 

@@ -47,6 +47,8 @@ def test_publishing_a_page_queues_a_check_of_its_links_that_the_worker_runs(
     assert results == {link_server.url("/ok"): "ok", link_server.url("/missing"): "broken"}
     publishing.publish_now(page, editor)  # nothing new to check: nothing queued
     assert not DBTaskResult.objects.filter(status=TaskResultStatus.READY).exists()
+    publishing.unpublish(page, editor)  # readers cannot follow its links now: the results go
+    assert not LinkCheck.objects.filter(page=page).exists()
 
 
 def test_check_links_prints_each_broken_or_redirected_link_and_fails_when_any_is_broken(
@@ -110,6 +112,7 @@ def test_the_page_form_and_the_report_show_each_result(
     assert "Content health" in text
     assert f"Redirected to {link_server.url('/ok')}" in text
     assert "Broken: HTTP 404" in text
+    assert "1 link OK when last checked." in text
     assert (
         reverse("admin:microcredentials_linkcheck_use_new_address", args=[page.link_checks.get(status="redirected").pk])
         in text
