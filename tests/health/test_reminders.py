@@ -53,7 +53,7 @@ def test_mark_reviewed_sets_the_next_review_date_and_counts_feedback_from_then(
         page = make_page(owner=owner, review_by=datetime.date(2027, 3, 1))
         PageFeedback.objects.create(page=page, useful=False, comment="Out of date.")
         login(client, owner)
-        assert "“No” answers to “Was this page useful?” since then: 1." in client.get(change_url(page)).content.decode()
+        assert "“No” answers to “Was this page useful?” so far: 1." in client.get(change_url(page)).content.decode()
         response = client.post(reverse("admin:microcredentials_pagereview_mark", args=[page.pk]), follow=True)
     assert "Marked as reviewed. Next review by Friday 3 September 2027." in response.content.decode()
     page.refresh_from_db()
@@ -110,7 +110,7 @@ def test_the_dashboard_shows_pages_due_their_feedback_and_broken_links(
     links.check_pages([page])
     text = login(client, owner).get(reverse("admin:index")).content.decode()
     assert "Content health" in text
-    assert "1 “No” answer since it was published; 1 broken link" in text
+    assert "1 “No” answer so far; 1 broken link" in text
     assert f'{change_url(page)}#content-health">Write a CV</a>: 1 broken link' in text
 
 
