@@ -91,6 +91,17 @@ def test_a_loopback_address_is_refused_when_private_addresses_are_not_allowed(
     assert link_server.requests == []  # nothing reached the server
 
 
+@pytest.mark.parametrize("host", ["localhost", "0x7f000001", "127.1", "[::ffff:127.0.0.1]"])
+def test_other_spellings_of_the_loopback_address_are_refused_too(
+    link_server: LinkServer, settings: LazySettings, host: str
+) -> None:
+    settings.LINK_CHECK_ALLOW_PRIVATE = False
+    result = check_url(link_server.url("/ok", host=host))
+    assert result.status == "broken"
+    assert result.error.startswith("Not checked:")
+    assert link_server.requests == []
+
+
 def test_a_redirect_to_a_private_address_is_refused(link_server: LinkServer) -> None:
     # "localhost" alone is allowed here, so the first hop reaches the server; its redirect to 127.0.0.1 must not.
     policy = CheckPolicy(
