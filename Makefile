@@ -32,7 +32,7 @@ run: install
 	$(DEV_ENV) $(PY) manage.py migrate --no-input
 	$(DEV_ENV) $(PY) manage.py load_content
 	@# The background worker (email, scheduled jobs) runs beside the server and stops with it.
-	$(DEV_ENV) $(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+	$(DEV_ENV) $(PY) manage.py worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install lint typecheck migrations-check pytest

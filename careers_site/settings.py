@@ -358,6 +358,16 @@ EMAIL_TIMEOUT = 10  # seconds: a mail server that hangs holds up the background 
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "Careers advice <no-reply@localhost>")
 # How long a shared preview link works, unless it is revoked first.
 PREVIEW_LINK_DAYS = env_int("DJANGO_PREVIEW_LINK_DAYS", 7)
+
+# Content health (microcredentials/health/): the weekly link check and review digest, run by the worker.
+# The checker never connects to private, loopback or link-local addresses unless this is on (tests only).
+LINK_CHECK_ALLOW_PRIVATE = env_bool("DJANGO_LINK_CHECK_ALLOW_PRIVATE", False)
+LINK_CHECK_TIMEOUT = env_int("DJANGO_LINK_CHECK_TIMEOUT", 10)  # seconds for each request
+LINK_CHECK_HOST_DELAY = env_int("DJANGO_LINK_CHECK_HOST_DELAY_MS", 1000) / 1000  # between requests to one host
+# "Mark reviewed" sets the next review date this many months ahead.
+REVIEW_INTERVAL_MONTHS = env_int("DJANGO_REVIEW_INTERVAL_MONTHS", 6)
+# Content checks other features add, run when a page is saved in the admin: they take the body's links.
+CONTENT_CHECK_EXTENSIONS = ["microcredentials.health.links.broken_link_warnings"]
 AXES_COOLOFF_TIME = 1  # hours
 # A username and address together: someone guessing from elsewhere cannot lock a member of staff out.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -11,15 +11,20 @@ from microcredentials.contact_centre.admin import (
 )
 from microcredentials.editing.admin import ActivityLogAdmin, AdvicePageAdmin, TopicAdmin
 from microcredentials.feedback.admin import PageFeedbackAdmin
+from microcredentials.health.admin import IgnoredLinkAdmin, LinkCheckAdmin, PageReviewAdmin, ScheduledJobAdmin
 from microcredentials.models import (
     AdvicePage,
     BestBet,
     ClosedDay,
     ContactDetails,
+    IgnoredLink,
+    LinkCheck,
     OpeningHours,
     PageChange,
     PageFeedback,
+    PageReview,
     Redirect,
+    ScheduledJob,
     SearchCount,
     SiteAlert,
     Synonym,
@@ -41,3 +46,7 @@ admin.site.register(Redirect, RedirectAdmin)
 admin.site.register(SearchCount, SearchCountAdmin)
 admin.site.register(Synonym, SynonymAdmin)
 admin.site.register(BestBet, BestBetAdmin)
+admin.site.register(LinkCheck, LinkCheckAdmin)
+admin.site.register(IgnoredLink, IgnoredLinkAdmin)
+admin.site.register(PageReview, PageReviewAdmin)
+admin.site.register(ScheduledJob, ScheduledJobAdmin)

@@ -19,9 +19,10 @@ class MicrocredentialsConfig(AppConfig):
         from microcredentials.contact_centre import signals as contact_centre
         from microcredentials.editing import signals as editing
         from microcredentials.follow import signals as follow
+        from microcredentials.health import signals as health
         from microcredentials.pages import signals as pages
         from microcredentials.search import signals as search
         from microcredentials.staff import signals as staff
 
-        for feature in (pages, editing, contact_centre, search, staff, follow):
+        for feature in (pages, editing, contact_centre, search, staff, follow, health):
             feature.connect()

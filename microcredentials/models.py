@@ -553,3 +553,10 @@ class BestBet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.query} → {self.page}"
+
+
+# Content health keeps its models in its own package; importing them here registers them with the app.
+from microcredentials.health.models import IgnoredLink as IgnoredLink  # noqa: E402
+from microcredentials.health.models import LinkCheck as LinkCheck  # noqa: E402
+from microcredentials.health.models import PageReview as PageReview  # noqa: E402
+from microcredentials.health.models import ScheduledJob as ScheduledJob  # noqa: E402

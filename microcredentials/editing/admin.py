@@ -250,7 +250,7 @@ class AdvicePageAdmin(CheckedAutocompleteAdmin):
             messages.warning(request, warning)
 
     def _report_checks(self, request: HttpRequest, page: AdvicePage) -> None:
-        report = content_checks.check_page(page.title, page.summary, page.body, page.rendered)
+        report = content_checks.check_page(page.title, page.summary, page.body, page.rendered, extensions=True)
         for warning in report.warnings:
             messages.warning(request, f"Check: {warning}")
         messages.info(request, " ".join(report.notes))

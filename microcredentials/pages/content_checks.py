@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import markdown
 from django.conf import settings
+from django.utils.module_loading import import_string
 
 from microcredentials.pages.rendering import (
     MARKDOWN_EXTENSIONS,
@@ -277,10 +278,19 @@ def statistics_notes(text: str) -> list[str]:
     return notes
 
 
-def check_page(title: str, summary: str, body: str, rendered: RenderedBody | None = None) -> ContentReport:
+def extension_warnings(links: list[tuple[str, str]]) -> list[str]:
+    """Checks other features add (settings.CONTENT_CHECK_EXTENSIONS, dotted paths): each takes the body's links
+    as (text, address) pairs and may read the database, so only a save in the admin runs them."""
+    return [warning for path in settings.CONTENT_CHECK_EXTENSIONS for warning in import_string(path)(links)]
+
+
+def check_page(
+    title: str, summary: str, body: str, rendered: RenderedBody | None = None, *, extensions: bool = False
+) -> ContentReport:
     """Every check over one page: warnings to act on, and notes for information.
 
     `rendered` is the body as a save already rendered it; without it, the body is rendered here, once.
+    `extensions` adds the checks other features register, which read the database.
     """
     if rendered is None or rendered.source != body:
         try:  # a body the site refuses to render gets only that warning: the checks would be as slow
@@ -299,5 +309,6 @@ def check_page(title: str, summary: str, body: str, rendered: RenderedBody | Non
         *macron_warnings("\n".join([title, summary, parsed.text])),
         *te_reo_warnings(parsed.unmarked_text),
         *length_warnings(words),
+        *(extension_warnings(parsed.links) if extensions else []),
     ]
     return ContentReport(warnings=warnings, notes=statistics_notes(parsed.text))

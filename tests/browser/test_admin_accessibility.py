@@ -4,9 +4,10 @@ from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import User
+from django.utils import timezone
 from playwright.sync_api import Page
 
-from microcredentials.models import PageDraft
+from microcredentials.models import AdvicePage, LinkCheck, PageDraft
 from tests.browser.helpers import Site, axe_violations, log_in, scrolls_sideways
 
 pytestmark = pytest.mark.browser
@@ -21,7 +22,19 @@ def editor_screens(site: Site) -> dict[str, str]:
         "page history": f"{page_admin}/history/",
         "staff preview": f"{page_admin}/preview/",
         "unpublish confirmation": f"{page_admin}/unpublish/",
+        "link report": "/admin/microcredentials/linkcheck/",
+        "ignored link form": "/admin/microcredentials/ignoredlink/add/",
+        "scheduled jobs": "/admin/microcredentials/scheduledjob/",
     }
+
+
+def add_link_checks(page: AdvicePage) -> None:
+    """A broken and a redirected link, so the page's Content health section shows its table and buttons."""
+    old = "https://www.example.govt.nz/a/very/long/address/that/must/wrap/on/a/narrow/screen/old-page"
+    LinkCheck.objects.create(page=page, url=old, status="redirected", status_code=200, final_url=old + "-new",
+                             checked_at=timezone.now())  # fmt: skip
+    LinkCheck.objects.create(page=page, url=old + "-gone", status="broken", status_code=404, error="HTTP 404",
+                             checked_at=timezone.now())  # fmt: skip
 
 
 # The alert screens have their own axe test (test_alert_admin_form.py); these are the contact centre's others.
@@ -37,6 +50,7 @@ def test_editor_screens_have_no_axe_violations(page: Page, site: Site, make_staf
     PageDraft.objects.create(
         page=site.page, title=site.page.title, summary="A summary.", body="## Next", saved_by=editor
     )
+    add_link_checks(site.page)
     log_in(page, editor)
     for name, path in editor_screens(site).items():
         page.goto(site.url + path)
@@ -53,6 +67,7 @@ def test_contact_centre_screens_have_no_axe_violations(
 
 
 def test_editor_screens_reflow_at_320_px(page: Page, site: Site, make_staff: Callable[[str, str], User]) -> None:
+    add_link_checks(site.page)
     log_in(page, make_staff("erin", "Content editors"))
     page.set_viewport_size({"width": 320, "height": 800})
     for name in ("dashboard", "page change form", "unpublish confirmation"):

@@ -339,9 +339,13 @@ def test_contact_centre_may_manage_alerts_and_hours_and_nothing_else() -> None:
 @pytest.mark.django_db
 def test_content_editors_may_change_topics_and_pages_and_read_feedback_but_not_touch_alerts() -> None:
     models = ["topic", "advicepage", "pagechange"]
-    assert _codenames("Content editors") == {f"{a}_{m}" for m in models for a in ["add", "change", "view"]} | {
-        "view_pagefeedback"
-    }
+    health = {"view_linkcheck", "view_pagereview", "view_scheduledjob"} | {
+        f"{a}_ignoredlink" for a in ["add", "change", "delete", "view"]
+    }  # content health (0018): the link report, reviews, the schedule, and the ignore list they keep
+    assert (
+        _codenames("Content editors")
+        == {f"{a}_{m}" for m in models for a in ["add", "change", "view"]} | {"view_pagefeedback"} | health
+    )
     client = _member_of("Content editors")
     assert client.get("/admin/microcredentials/pagefeedback/").status_code == 200
     assert client.get("/admin/microcredentials/advicepage/add/").status_code == 200

@@ -1,0 +1,1 @@
+"""Content health: external links checked, pages reviewed on time, and a weekly digest to each page's owner."""
