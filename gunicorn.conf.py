@@ -84,7 +84,7 @@ if env_str("DJANGO_LOG_FORMAT", "text").lower() == "json":
             "error_console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"},
         },
         "loggers": {
-            "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
+            "gunicorn.error": {"handlers": ["error_console"], "propagate": False},  # at loglevel
             "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
         },
     }
