@@ -89,3 +89,15 @@ def test_staff_pages_and_responses_that_set_cookies_are_never_kept(site: tuple[s
     assert "X-Cache-Status" not in headers  # the admin's location has no cache at all
     _status, headers, _body = get(proxy + ADVICE, Cookie="sessionid=abc")
     assert headers["X-Cache-Status"] == "BYPASS"
+
+
+def test_each_request_gets_its_own_id_through_the_cache_and_metrics_are_not_public(
+    site: tuple[str, dict[str, str]],
+) -> None:
+    proxy, _env = site
+    answers = [get(proxy + ADVICE) for _ in range(3)]
+    assert answers[-1][1]["X-Cache-Status"] in ("HIT", "UPDATING", "STALE")
+    ids = {headers["X-Request-ID"] for _status, headers, _body in answers}
+    assert len(ids) == 3
+    assert get(proxy + ADVICE, **{"X-Request-ID": "lb-id-7"})[1]["X-Request-ID"] == "lb-id-7"
+    assert get(proxy + "/metrics")[0] == 404
