@@ -10,7 +10,9 @@ over plain HTTP and with a Host header that is not the public host name. So
 SECURE_REDIRECT_EXEMPT spares these paths the HTTPS redirect, and
 `health_check_middleware` answers them before CommonMiddleware validates the
 host. It sits below the security-header middleware, so /healthz costs what a
-plain view costs: the benchmark's floor. It answers nothing else.
+plain view costs: the benchmark's floor. The Prometheus scraper is in the same
+position, so it also answers /metrics for a client allowed to read it (anyone else
+goes on through the site, to its ordinary 404). It answers nothing else.
 """
 
 from collections.abc import Callable
@@ -21,6 +23,8 @@ from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from careers_site.http.metrics_endpoint import metrics_for_scraper
 
 
 @never_cache
@@ -48,7 +52,12 @@ def _cache_state() -> str:
     return "degraded" if is_reachable is not None and not is_reachable() else "ok"
 
 
-HEALTH_VIEWS: dict[str, Callable[[HttpRequest], HttpResponse]] = {"/healthz": healthz, "/readyz": readyz}
+# Each answers, or (None) lets the request go on through the site.
+HEALTH_VIEWS: dict[str, Callable[[HttpRequest], HttpResponse | None]] = {
+    "/healthz": healthz,
+    "/readyz": readyz,
+    "/metrics": metrics_for_scraper,
+}
 
 
 def health_check_middleware(
@@ -57,7 +66,9 @@ def health_check_middleware(
     def middleware(request: HttpRequest) -> HttpResponse:
         view = HEALTH_VIEWS.get(request.path_info)
         if view is not None:
-            return view(request)
+            response = view(request)
+            if response is not None:
+                return response
         return get_response(request)
 
     return middleware

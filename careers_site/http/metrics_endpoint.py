@@ -57,10 +57,20 @@ def scrape() -> bytes:
     return generate_latest(REGISTRY) + generate_latest(registry)
 
 
-def metrics_view(request: HttpRequest) -> HttpResponse:
+def metrics_for_scraper(request: HttpRequest) -> HttpResponse | None:
+    """The metrics for an allowed client, else None. Answered by careers_site.http.health's middleware, before the
+    Host header is checked: a scraper addresses each app server by its own address, not the site's name."""
     allowed = address_allowed(client_ip_address(request), tuple(settings.METRICS_ALLOWED_CIDRS))
     if not (allowed or token_matches(request, settings.METRICS_TOKEN)):
-        raise Http404
+        return None
     response = HttpResponse(scrape(), content_type=CONTENT_TYPE_LATEST)
     response["Cache-Control"] = "no-store"
+    return response
+
+
+def metrics_view(request: HttpRequest) -> HttpResponse:
+    """The URL (for reverse()): reached only by those the middleware did not answer, who get the 404 page."""
+    response = metrics_for_scraper(request)
+    if response is None:
+        raise Http404
     return response

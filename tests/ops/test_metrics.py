@@ -172,3 +172,11 @@ def test_the_task_queue_depth_and_the_oldest_due_tasks_age_are_read_when_scraped
     )
     assert value("careers_task_queue_depth") == 2
     assert 595 < value("careers_task_queue_oldest_age_seconds") < 700
+
+
+@pytest.mark.django_db
+def test_a_scraper_may_address_the_app_server_by_its_own_address() -> None:
+    """Answered before the Host header is checked, as /healthz is: the scraper uses each server's address."""
+    response = Client(REMOTE_ADDR="127.0.0.1").get(reverse("metrics"), HTTP_HOST="10.1.2.3:8000")
+    assert response.status_code == 200 and b"careers_http_responses_total" in response.content
+    assert Client(REMOTE_ADDR=OUTSIDER).get(reverse("metrics"), HTTP_HOST="10.1.2.3:8000").status_code == 400
