@@ -122,6 +122,7 @@ def on_exit(server: object) -> None:
     if _made_metrics_dir:
         shutil.rmtree(_metrics_dir, ignore_errors=True)
 
+
 # No runtime control socket (gunicorn 25.1+): nothing uses it, and by default it lives in the
 # home directory, which the container's user does not have and parallel test servers would share.
 control_socket_disable = True

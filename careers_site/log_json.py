@@ -31,10 +31,9 @@ class JsonFormatter(BaseJsonFormatter):
                 value = getattr(record, field, None)
                 if value is not None:
                     log_data[field] = value
-        if record.exc_info and not record.exc_text:
-            record.exc_text = self.formatException(record.exc_info)
-        if record.exc_text:
-            log_data["exc_info"] = record.exc_text
+        for field in ("exc_info", "stack_info"):  # the traceback, formatted by format() already
+            if message_dict.get(field):
+                log_data[field] = message_dict[field]
 
 
 def _add_access_fields(log_data: dict[str, Any], atoms: Any) -> None:

@@ -114,9 +114,14 @@ OUTAGE_OPEN = Gauge(
 )
 # "max": seconds of outage as seen by the worker that saw most of it (summing would count each second per worker).
 OUTAGE_SECONDS = Gauge(
-    "careers_outage_seconds", "Seconds the service has been seen down since start-up.", ["service"], multiprocess_mode="max"
+    "careers_outage_seconds",
+    "Seconds the service has been seen down since start-up.",
+    ["service"],
+    multiprocess_mode="max",
 )
-OUTAGE_FAILURES = Counter("careers_outage_failures", "Requests or calls that failed because the service was down.", ["service"])
+OUTAGE_FAILURES = Counter(
+    "careers_outage_failures", "Requests or calls that failed because the service was down.", ["service"]
+)
 
 
 def outage_failure(service: str, open_seconds: float) -> None:

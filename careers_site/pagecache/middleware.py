@@ -259,7 +259,7 @@ class PerRequestFragmentsMiddleware:
 
 
 def _fragment_name(placeholder: str) -> str:
-    """"site-alert" for "<!--site-alert-hole-->": the fragment's label in the fill count."""
+    """ "site-alert" for "<!--site-alert-hole-->": the fragment's label in the fill count."""
     return placeholder.removeprefix("<!--").removesuffix("-->").removesuffix("-hole")
 
 

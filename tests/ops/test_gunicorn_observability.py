@@ -92,7 +92,9 @@ def test_with_json_logs_every_line_is_json_and_carries_the_request_id(tmp_path: 
     assert all({"timestamp", "level", "logger", "message"} <= set(line) for line in lines)
 
     def access(request_id: str) -> dict[str, Any]:
-        [line] = [line for line in lines if line["logger"] == "gunicorn.access" and line.get("request_id") == request_id]
+        [line] = [
+            line for line in lines if line["logger"] == "gunicorn.access" and line.get("request_id") == request_id
+        ]
         return line
 
     assert (access("abc-123")["path"], access("abc-123")["status"]) == (PAGE, 200)

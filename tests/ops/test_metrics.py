@@ -21,9 +21,9 @@ from tests.http.helpers import database_down
 OUTSIDER = "203.0.113.7"
 
 
-def scrape(client: Client | None = None, **headers: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+def scrape() -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     """Every sample on /metrics, by (name, sorted labels)."""
-    response = (client or Client()).get(reverse("metrics"), REMOTE_ADDR="127.0.0.1", **headers)
+    response = Client().get(reverse("metrics"), REMOTE_ADDR="127.0.0.1")
     assert response.status_code == 200
     samples = {}
     for family in text_string_to_metric_families(response.content.decode()):
