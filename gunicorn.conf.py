@@ -79,9 +79,20 @@ if env_str("DJANGO_LOG_FORMAT", "text").lower() == "json":
     # and its fields say the path, status, milliseconds and request id.
     logconfig_dict = {
         "formatters": {"json": {"()": "careers_site.log_json.JsonFormatter"}},
+        "filters": {"redact": {"()": "careers_site.log_filters.RedactEmailAddresses"}},
         "handlers": {
-            "console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
-            "error_console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"},
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "filters": ["redact"],
+                "stream": "ext://sys.stdout",
+            },
+            "error_console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "filters": ["redact"],
+                "stream": "ext://sys.stderr",
+            },
         },
         "loggers": {
             "gunicorn.error": {"handlers": ["error_console"], "propagate": False},  # at loglevel

@@ -410,12 +410,13 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "json" if LOG_FORMAT == "json" else "plain",
-            "filters": ["request_context"],
+            "filters": ["request_context", "redact_email_addresses"],
         }
     },
     "root": {"handlers": ["console"], "level": "INFO"},
     "filters": {
         "request_context": {"()": "careers_site.log_filters.RequestContext"},
+        "redact_email_addresses": {"()": "careers_site.log_filters.RedactEmailAddresses"},
         "client_fault": {"()": "careers_site.log_filters.ClientFaultAsWarning"},
         "outage_reported_by_app": {"()": "careers_site.log_filters.OutageReportedByApp"},
     },
