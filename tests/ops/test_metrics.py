@@ -180,3 +180,19 @@ def test_a_scraper_may_address_the_app_server_by_its_own_address() -> None:
     response = Client(REMOTE_ADDR="127.0.0.1").get(reverse("metrics"), HTTP_HOST="10.1.2.3:8000")
     assert response.status_code == 200 and b"careers_http_responses_total" in response.content
     assert Client(REMOTE_ADDR=OUTSIDER).get(reverse("metrics"), HTTP_HOST="10.1.2.3:8000").status_code == 400
+
+
+@pytest.mark.django_db
+def test_outage_seconds_add_up_from_the_first_failure_to_the_reconnection() -> None:
+    now = [100.0]
+    report = outage.OutageReport("Testservice", clock=lambda: now[0])
+    report.failed("a request", OSError("refused"))
+    now[0] = 105.0
+    report.failed("another request", OSError("refused"))
+    assert value("careers_outage_open", service="testservice") == 1
+    assert value("careers_outage_seconds", service="testservice") == 5
+    now[0] = 112.5
+    report.reconnected()
+    assert value("careers_outage_open", service="testservice") == 0
+    assert value("careers_outage_seconds", service="testservice") == 12.5
+    assert value("careers_outage_failures_total", service="testservice") == 2
