@@ -78,9 +78,8 @@ class RedactEmailAddresses(logging.Filter):
         message = record.getMessage()
         if "@" in message or "%40" in message:
             record.msg, record.args = EMAIL_ADDRESS.sub("[email address]", message), None
-        if record.exc_info:  # format the traceback here, redacted, in place of the exception itself
+        if record.exc_info and not record.exc_text:  # formatters write exc_text, made once per record
             record.exc_text = logging.Formatter().formatException(record.exc_info)
-            record.exc_info = None
         if record.exc_text and "@" in record.exc_text:
             record.exc_text = EMAIL_ADDRESS.sub("[email address]", record.exc_text)
         return True

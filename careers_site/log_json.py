@@ -31,9 +31,12 @@ class JsonFormatter(BaseJsonFormatter):
                 value = getattr(record, field, None)
                 if value is not None:
                     log_data[field] = value
-        for field in ("exc_info", "stack_info"):  # the traceback, formatted by format() already
-            if message_dict.get(field):
-                log_data[field] = message_dict[field]
+        # The traceback as the filters left it (log_filters.RedactEmailAddresses), else as format() made it.
+        traceback = record.exc_text or message_dict.get("exc_info")
+        if traceback:
+            log_data["exc_info"] = traceback
+        if message_dict.get("stack_info"):
+            log_data["stack_info"] = message_dict["stack_info"]
 
 
 def _add_access_fields(log_data: dict[str, Any], atoms: Any) -> None:
