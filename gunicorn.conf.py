@@ -105,12 +105,23 @@ if env_str("DJANGO_LOG_FORMAT", "text").lower() == "json":
 # numbers to files in this folder and /metrics reads them all. The variable must be set before the app (and so
 # prometheus_client) loads, which is why it is done here, as the config is read. A folder given in
 # PROMETHEUS_MULTIPROC_DIR is emptied of the last run's files; otherwise a fresh one is made (on the RAM disk
-# where there is one) and removed when gunicorn stops.
+# where there is one) and removed when this gunicorn stops. CAREERS_METRICS_DIR_MADE ("<master pid>:<folder>")
+# tells a folder made here from one given: on a HUP the config is read again and the folder kept; after a USR2
+# upgrade the new master inherits the old one's folder, which the old master removes as it exits, so it makes
+# its own.
+MADE_MARK = "CAREERS_METRICS_DIR_MADE"
+
+
 def _metrics_folder() -> tuple[Path, bool]:
     given = env_str("PROMETHEUS_MULTIPROC_DIR")
-    if not given:
+    made = os.environ.get(MADE_MARK, "")
+    if given and made == f"{os.getpid()}:{given}":  # this master's own, its config read again
+        return Path(given), True
+    if not given or made.endswith(f":{given}"):  # none given, or another master's
         ram_disk = "/dev/shm" if os.path.isdir("/dev/shm") else None
-        return Path(tempfile.mkdtemp(prefix="careers-metrics-", dir=ram_disk)), True
+        folder = Path(tempfile.mkdtemp(prefix="careers-metrics-", dir=ram_disk))
+        os.environ[MADE_MARK] = f"{os.getpid()}:{folder}"
+        return folder, True
     folder = Path(given)
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.db"):

@@ -1,6 +1,7 @@
 """Real gunicorn with the shipped gunicorn.conf.py: metrics added up across workers, and JSON log lines."""
 
 import json
+import runpy
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from scripts.site_server import gunicorn, prepare_site
+from scripts.site_server import ROOT, gunicorn, prepare_site
 from tests.services import gunicorn_server, production_env
 
 PAGE = "/plan-your-career/micro-credentials/"
@@ -115,3 +116,27 @@ def test_without_json_the_logs_stay_text_and_the_access_line_ends_with_the_id(tm
         get(server.base + PAGE, **{"X-Request-ID": "abc-123"})
     [access] = [line for line in log.read_text().splitlines() if PAGE in line and "GET" in line]
     assert access.endswith(" abc-123") and not access.startswith("{")
+
+
+def test_the_metrics_folder_is_kept_on_a_hup_and_not_shared_after_a_usr2_upgrade(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The config is read again on a HUP (same master) and by the new master of a USR2 upgrade (a new process
+    that inherits the environment, and whose folder the old master must not remove as it exits)."""
+    config_file = str(ROOT / "gunicorn.conf.py")
+    for name in ("PROMETHEUS_MULTIPROC_DIR", "CAREERS_METRICS_DIR_MADE"):
+        monkeypatch.setenv(name, "")  # so that whatever the config sets is undone afterwards
+        monkeypatch.delenv(name)
+    first = runpy.run_path(config_file)
+    made = first["_metrics_dir"]
+    try:
+        assert made.is_dir() and first["_made_metrics_dir"]
+        assert runpy.run_path(config_file)["_metrics_dir"] == made  # a HUP: the same folder, still this master's
+        monkeypatch.setenv("CAREERS_METRICS_DIR_MADE", f"1:{made}")  # as the new master after USR2 sees it
+        upgraded = runpy.run_path(config_file)
+        assert upgraded["_metrics_dir"] != made and upgraded["_made_metrics_dir"]
+        upgraded["on_exit"](None)
+        assert not upgraded["_metrics_dir"].exists() and made.is_dir()
+    finally:
+        first["on_exit"](None)
+    assert not made.exists()
