@@ -33,6 +33,11 @@ RUN DJANGO_SECRET_KEY=collectstatic-only-not-a-secret python manage.py collectst
 
 RUN mkdir -p "$DJANGO_MEDIA_ROOT" && chown app:app "$DJANGO_MEDIA_ROOT"
 
+# The release errors are reported under (Sentry), e.g. `docker build --build-arg APP_RELEASE="$(git rev-parse --short HEAD)"`.
+# Declared this late so a new release rebuilds no earlier layer.
+ARG APP_RELEASE=unknown
+ENV APP_RELEASE=$APP_RELEASE
+
 USER app
 EXPOSE 8000
 

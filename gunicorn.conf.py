@@ -14,8 +14,11 @@ GUNICORN_CMD_ARGS="--bind 127.0.0.1:8001" to listen on the loopback only.
 
 import gc
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
-from careers_site.env import env_int
+from careers_site.env import env_int, env_str
 
 MAX_DEFAULT_WORKERS = 8  # more rarely helps one container; run more containers instead
 
@@ -65,11 +68,82 @@ max_requests_jitter = max_requests // 10
 # Heartbeat files on a RAM disk: a container's overlay file system can stall them.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
-# Access log to stdout, errors to stderr, for the container's log collector.
+# Access log to stdout, errors to stderr, for the container's log collector. Each access line ends with the
+# request's id (the X-Request-ID the site answered with), as its own log lines carry it.
 accesslog = "-"
 errorlog = "-"
 loglevel = "info"
-access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"'
+access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s" %({x-request-id}o)s'
+if env_str("DJANGO_LOG_FORMAT", "text").lower() == "json":
+    # The same JSON lines as the site's (careers_site/log_json.py): the access line's message is the text above,
+    # and its fields say the path, status, milliseconds and request id.
+    logconfig_dict = {
+        "formatters": {"json": {"()": "careers_site.log_json.JsonFormatter"}},
+        "filters": {"redact": {"()": "careers_site.log_filters.RedactEmailAddresses"}},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "filters": ["redact"],
+                "stream": "ext://sys.stdout",
+            },
+            "error_console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "filters": ["redact"],
+                "stream": "ext://sys.stderr",
+            },
+        },
+        "loggers": {
+            "gunicorn.error": {"handlers": ["error_console"], "propagate": False},  # at loglevel
+            "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
+        },
+    }
+
+
+# Prometheus metrics, added up across workers (prometheus_client's multiprocess mode): each worker writes its
+# numbers to files in this folder and /metrics reads them all. The variable must be set before the app (and so
+# prometheus_client) loads, which is why it is done here, as the config is read. A folder given in
+# PROMETHEUS_MULTIPROC_DIR is emptied of the last run's files; otherwise a fresh one is made (on the RAM disk
+# where there is one) and removed when this gunicorn stops. CAREERS_METRICS_DIR_MADE ("<master pid>:<folder>")
+# tells a folder made here from one given: on a HUP the config is read again and the folder kept; after a USR2
+# upgrade the new master inherits the old one's folder, which the old master removes as it exits, so it makes
+# its own.
+MADE_MARK = "CAREERS_METRICS_DIR_MADE"
+
+
+def _metrics_folder() -> tuple[Path, bool]:
+    given = env_str("PROMETHEUS_MULTIPROC_DIR")
+    made = os.environ.get(MADE_MARK, "")
+    if given and made == f"{os.getpid()}:{given}":  # this master's own, its config read again
+        return Path(given), True
+    if not given or made.endswith(f":{given}"):  # none given, or another master's
+        ram_disk = "/dev/shm" if os.path.isdir("/dev/shm") else None
+        folder = Path(tempfile.mkdtemp(prefix="careers-metrics-", dir=ram_disk))
+        os.environ[MADE_MARK] = f"{os.getpid()}:{folder}"
+        return folder, True
+    folder = Path(given)
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.db"):
+        old.unlink()
+    return folder, False
+
+
+_metrics_dir, _made_metrics_dir = _metrics_folder()
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(_metrics_dir)
+
+
+def child_exit(server: object, worker: object) -> None:
+    """A worker ended: drop its live gauges (its counters stay, so totals never go backwards)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]
+
+
+def on_exit(server: object) -> None:
+    if _made_metrics_dir:
+        shutil.rmtree(_metrics_dir, ignore_errors=True)
+
 
 # No runtime control socket (gunicorn 25.1+): nothing uses it, and by default it lives in the
 # home directory, which the container's user does not have and parallel test servers would share.

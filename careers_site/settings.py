@@ -3,6 +3,7 @@
 See docs/settings.md for every variable, its default and its meaning.
 """
 
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from careers_site.env import env_bool, env_int, env_list, env_str
+from careers_site.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -54,6 +55,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every answer (cached pages and refusals included) gets X-Request-ID and is timed for /metrics.
+    "careers_site.http.request_id.request_id_middleware",
     "django.middleware.security.SecurityMiddleware",
     # Security headers sit above WhiteNoise so that static files get them too.
     "careers_site.http.security.browser_policy_middleware",
@@ -253,7 +256,7 @@ MULTIPART_REQUEST_MAX_SIZE = 6 * 1024 * 1024
 # Security headers and cookies.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 # Health probes come over plain HTTP from inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 0 if DEBUG else 31_536_000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
@@ -400,13 +403,30 @@ CLIENT_FAULTS = [
     "SuspiciousMultipartForm",
     "DisallowedModelAdminToField",
 ]
+# Logs: readable text, or with DJANGO_LOG_FORMAT=json one JSON object a line (careers_site/log_json.py); either
+# way every line written while a request is answered carries its id, path, status and duration (log_filters.py).
+# gunicorn.conf.py gives gunicorn's own access and error lines the same format.
+LOG_FORMAT = env_str("DJANGO_LOG_FORMAT", "text").lower()
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "careers_site.log_json.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_context", "redact_email_addresses"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
     "filters": {
+        "request_context": {"()": "careers_site.log_filters.RequestContext"},
+        "redact_email_addresses": {"()": "careers_site.log_filters.RedactEmailAddresses"},
         "client_fault": {"()": "careers_site.log_filters.ClientFaultAsWarning"},
         "outage_reported_by_app": {"()": "careers_site.log_filters.OutageReportedByApp"},
     },
@@ -417,5 +437,26 @@ LOGGING = {
         "django.request": {"filters": ["outage_reported_by_app"]},
         # A bad Host header or an oversized form is probing, not a fault: a one-line warning, not an error.
         **{f"django.security.{name}": {"filters": ["client_fault"]} for name in CLIENT_FAULTS},
+        # runserver's request lines, in the same format as everything else when it is JSON.
+        **({"django.server": {"handlers": ["console"], "propagate": False}} if LOG_FORMAT == "json" else {}),
     },
 }
+
+# /metrics (careers_site/http/metrics_endpoint.py): for these networks, or anyone with the bearer token.
+METRICS_ALLOWED_CIDRS = env_list("DJANGO_METRICS_ALLOWED_CIDRS") or ["127.0.0.0/8", "::1"]
+for _cidr in METRICS_ALLOWED_CIDRS:
+    try:
+        ip_network(_cidr, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"DJANGO_METRICS_ALLOWED_CIDRS holds {_cidr!r}, which is not an address or network such as 10.0.0.0/8."
+        ) from None
+METRICS_TOKEN = env_str("DJANGO_METRICS_TOKEN")
+
+# Error reporting: only with SENTRY_DSN set is sentry_sdk initialised at all (careers_site/sentry.py).
+SENTRY_DSN = env_str("SENTRY_DSN")
+APP_RELEASE = env_str("APP_RELEASE")
+if SENTRY_DSN:
+    from careers_site.sentry import init_sentry
+
+    init_sentry(SENTRY_DSN, release=APP_RELEASE, traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", 0.01))

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from careers_site.http.metrics_endpoint import metrics_view
 from microcredentials.editing import endpoints as editor
 from microcredentials.staff import two_factor
 
@@ -18,6 +19,8 @@ urlpatterns = [
         editor.uploaded_image,
         name="uploaded_image",
     ),
+    # Prometheus metrics: allowed addresses or the bearer token only; anyone else gets the 404 page.
+    path("metrics", metrics_view, name="metrics"),
     # The app's catch-all topic and page URLs come last.
     path("", include("microcredentials.urls")),
 ]

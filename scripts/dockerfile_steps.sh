@@ -62,6 +62,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 export VIRTUAL_ENV="$WORK/venv"
 export PATH="$VIRTUAL_ENV/bin:$WORK/bin:$PATH"
 export DJANGO_MEDIA_ROOT="$WORK/media"
+export APP_RELEASE="${APP_RELEASE:-$(git -C "$SOURCE" rev-parse --short HEAD 2>/dev/null || echo unknown)}"
 
 echo "== RUN python -m venv"
 python -m venv "$VIRTUAL_ENV"

@@ -9,10 +9,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from careers_site.http.request_id import current_request_id
 
-def render_error_page(request: HttpRequest, template: str, status: int, fallback: str) -> HttpResponse:
+
+def render_error_page(
+    request: HttpRequest, template: str, status: int, fallback: str, context: dict[str, object] | None = None
+) -> HttpResponse:
     try:
-        return render(request, template, status=status)
+        return render(request, template, context, status=status)
     except Exception:  # noqa: BLE001 - the error page must never raise
         return HttpResponse(fallback, status=status, content_type="text/plain; charset=utf-8")
 
@@ -33,6 +37,11 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     )
 
 
+@never_cache  # quotes this request's id: nothing may keep it
 def server_error(request: HttpRequest) -> HttpResponse:
-    """The 500 page in the site's layout; plain text if even that fails."""
-    return render_error_page(request, "500.html", 500, "Sorry, something went wrong. Please try again later.")
+    """The 500 page in the site's layout, with the request's id to quote; plain text if even that fails."""
+    request_id = current_request_id()
+    fallback = "Sorry, something went wrong. Please try again later."
+    if request_id:
+        fallback += f" Reference: {request_id}"
+    return render_error_page(request, "500.html", 500, fallback, {"request_id": request_id})

@@ -10,7 +10,9 @@ over plain HTTP and with a Host header that is not the public host name. So
 SECURE_REDIRECT_EXEMPT spares these paths the HTTPS redirect, and
 `health_check_middleware` answers them before CommonMiddleware validates the
 host. It sits below the security-header middleware, so /healthz costs what a
-plain view costs: the benchmark's floor. It answers nothing else.
+plain view costs: the benchmark's floor. The Prometheus scraper is in the same
+position, so it also answers /metrics for a client allowed to read it (anyone else
+goes on through the site, to its ordinary 404). It answers nothing else.
 """
 
 from collections.abc import Callable
@@ -22,6 +24,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from careers_site.http.metrics_endpoint import metrics_for_scraper
 
 
 @never_cache
@@ -52,14 +56,18 @@ def _cache_state() -> str:
 def health_check_middleware(
     get_response: Callable[[HttpRequest], HttpResponse],
 ) -> Callable[[HttpRequest], HttpResponse]:
-    health_views: dict[str, Callable[[HttpRequest], HttpResponse]] = {}
+    # Each answers, or (None) lets the request go on through the site.
+    health_views: dict[str, Callable[[HttpRequest], HttpResponse | None]] = {}
 
     def middleware(request: HttpRequest) -> HttpResponse:
         if not health_views:  # their paths come from the URLconf, once it can be read
-            health_views.update({reverse("healthz"): healthz, reverse("readyz"): readyz})
+            names = {"healthz": healthz, "readyz": readyz, "metrics": metrics_for_scraper}
+            health_views.update({reverse(name): view for name, view in names.items()})
         view = health_views.get(request.path_info)
         if view is not None:
-            return view(request)
+            response = view(request)
+            if response is not None:
+                return response
         return get_response(request)
 
     return middleware

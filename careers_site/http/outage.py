@@ -17,6 +17,8 @@ from django.db.backends.signals import connection_created
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template.loader import render_to_string
 
+from careers_site import metrics
+
 logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 30
 # What a lost or refused database connection raises (psycopg's errors, as Django wraps them).
@@ -40,14 +42,20 @@ class OutageReport:
         self._lock = threading.Lock()
         self._last_report: float | None = None  # by the clock; None while no outage is open
         self._unreported = 0
+        self._counted_until = 0.0  # by the clock: outage time up to here is in careers_site.metrics
 
     def failed(self, what: str, error: Exception) -> None:
         with self._lock:
             self._unreported += 1
             now = self._clock()
-            if self._last_report is not None and now - self._last_report < REPORT_EVERY_SECONDS:
-                return
-            count, self._unreported, self._last_report = self._unreported, 0, now
+            open_seconds = now - self._counted_until if self._last_report is not None else 0.0
+            self._counted_until = now
+            quiet = self._last_report is not None and now - self._last_report < REPORT_EVERY_SECONDS
+            if not quiet:
+                count, self._unreported, self._last_report = self._unreported, 0, now
+        metrics.outage_failure(self._service.lower(), open_seconds)
+        if quiet:
+            return
         logger.error(
             "%s unavailable: %d failure(s) since the last report; latest: %s (%s)", self._service, count, what, error
         )
@@ -62,6 +70,8 @@ class OutageReport:
             if self._last_report is None:
                 return  # no outage open: an ordinary new connection
             count, self._unreported, self._last_report = self._unreported, 0, None
+            open_seconds = self._clock() - self._counted_until
+        metrics.outage_ended(self._service.lower(), open_seconds)
         logger.warning("%s available again: %d more failure(s) since the last report", self._service, count)
 
 

@@ -31,6 +31,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_etags
 from django.utils.module_loading import import_string
 
+from careers_site import metrics
 from careers_site.pagecache.encoding import accepted_encoding, compress, holds_no_secret, is_compressible, set_body
 from careers_site.pagecache.generation import (
     content_generation,
@@ -46,7 +47,7 @@ PUBLIC_VARY = "Cookie, Accept-Encoding"
 PUBLIC_CACHE_CONTROL = f"public, max-age=0, must-revalidate, s-maxage={settings.PUBLIC_CACHE_SECONDS}"
 STALE_IF_ERROR_SECONDS = 24 * 60 * 60
 # Part of every page key: change it when CachedPage changes (or moves), so a release never unpickles an older shape.
-CACHED_PAGE_FORMAT = 4
+CACHED_PAGE_FORMAT = 5
 
 Handler = Callable[[HttpRequest], HttpResponseBase]
 
@@ -58,6 +59,7 @@ class CachedPage:
     expires_at: float
     etag_basis: str  # a hash of the body, worked out once when stored
     last_modified: str
+    page_type: str  # the view's URL name, for the hit and miss counts (careers_site.metrics)
 
 
 def _plain_address(request: HttpRequest) -> str | None:
@@ -133,17 +135,19 @@ class PageCacheMiddleware:
             response = self.get_response(request)
             per_query_key = getattr(request, "page_cache_key", None)
             if per_query_key and not getattr(response, "from_page_cache", False):
-                self._keep(per_query_key, response, None, per_query=True)
+                self._keep(request, per_query_key, response, per_query=True)
             return response
         key = _page_key(address)
         entry: CachedPage | None = generation_get(key)
         if entry is not None and entry.expires_at > time.time():
+            metrics.page_cache_hit(entry.page_type)
             return _response_from(entry, keep_filled=True)
         response = self.get_response(request)
         if response.status_code == 503 and entry is not None:
             # The database is unreachable (see careers_site.http.outage): a page a little out of date beats an error.
+            metrics.page_cache_hit(entry.page_type)
             return _response_from(entry, keep_filled=True)
-        self._keep(key, response, entry, per_query=False)
+        self._keep(request, key, response, per_query=False)
         return response
 
     def process_view(self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any) -> Any:
@@ -156,6 +160,7 @@ class PageCacheMiddleware:
         request.page_cache_key = key = _page_key(address)  # type: ignore[attr-defined]
         entry: CachedPage | None = caches["search"].get(key)
         if entry is not None and entry.expires_at > time.time():
+            metrics.page_cache_hit(entry.page_type)
             on_cached_answer = getattr(view, "page_cache_on_cached_answer", None)
             if on_cached_answer is not None:  # the view's feature sees the request it will not get (decorators.py)
                 on_cached_answer(request)
@@ -164,12 +169,20 @@ class PageCacheMiddleware:
             return response
         return None
 
-    def _keep(self, key: str, response: HttpResponseBase, old: CachedPage | None, per_query: bool) -> None:
+    def _keep(self, request: HttpRequest, key: str, response: HttpResponseBase, per_query: bool) -> None:
+        """A cacheable page rendered afresh: store it (and count the miss)."""
         if getattr(response, "cache_public", False) and response.status_code == 200 and not response.cookies:
-            _mark_public(response, _store(key, response, time.time(), per_query), keep_filled=not per_query)
+            page_type = _page_type(request)
+            metrics.page_cache_miss(page_type)
+            _mark_public(response, _store(key, response, time.time(), per_query, page_type), keep_filled=not per_query)
 
 
-def _store(key: str, response: HttpResponseBase, now: float, per_query: bool) -> CachedPage:
+def _page_type(request: HttpRequest) -> str:
+    match = getattr(request, "resolver_match", None)
+    return (match.url_name if match else None) or "other"
+
+
+def _store(key: str, response: HttpResponseBase, now: float, per_query: bool, page_type: str) -> CachedPage:
     """A copy of a query lasts no longer than a browser may keep it and does not stand in during an outage."""
     lifetime = settings.PUBLIC_CACHE_SECONDS * (1 if per_query else 10)
     if getattr(response, "cache_to_the_minute", False):
@@ -184,6 +197,7 @@ def _store(key: str, response: HttpResponseBase, now: float, per_query: bool) ->
         expires_at=now + lifetime,
         etag_basis=hashlib.sha256(body).hexdigest()[:32],
         last_modified=http_date(now),
+        page_type=page_type,
     )
     if per_query:
         caches["search"].set(key, entry, timeout=lifetime)
@@ -220,7 +234,8 @@ class PerRequestFragmentsMiddleware:
         self.get_response = get_response
         # (placeholder, the function that fills it for a request), as settings.PAGECACHE_FRAGMENTS names them.
         self.fragments = [
-            (placeholder.encode(), import_string(path)) for placeholder, path in settings.PAGECACHE_FRAGMENTS.items()
+            (placeholder.encode(), metrics.counted_fill(_fragment_name(placeholder), import_string(path)))
+            for placeholder, path in settings.PAGECACHE_FRAGMENTS.items()
         ]
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
@@ -245,6 +260,11 @@ class PerRequestFragmentsMiddleware:
             response["ETag"] = etag
         set_body(response, body, encoding)
         return response
+
+
+def _fragment_name(placeholder: str) -> str:
+    """ "site-alert" for "<!--site-alert-hole-->": the fragment's label in the fill count."""
+    return placeholder.removeprefix("<!--").removesuffix("-->").removesuffix("-hole")
 
 
 Fills = tuple[tuple[bytes, str], ...]

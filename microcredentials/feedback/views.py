@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
+from careers_site import metrics
 from careers_site.http import outage
 from careers_site.http.outage import DATABASE_DOWN, retry_later
 from careers_site.http.security import refuse_cross_origin_posts
@@ -18,11 +19,13 @@ from microcredentials.models import AdvicePage
 @require_POST
 def page_feedback(request: HttpRequest, page_id: int) -> HttpResponse:
     try:
-        return _page_feedback(request, page_id)
+        response = _page_feedback(request, page_id)
     except DATABASE_DOWN as error:
         # Say plainly that it was not sent (the general 503 page would promise nothing was lost).
         outage.report.failed(f"feedback on page {page_id} not saved", error)
-        return retry_later(_feedback_message(request, None, 503, answers.UNAVAILABLE))
+        response = retry_later(_feedback_message(request, None, 503, answers.UNAVAILABLE))
+    metrics.feedback_answered(response.status_code)
+    return response
 
 
 def _page_feedback(request: HttpRequest, page_id: int) -> HttpResponse:

@@ -1,6 +1,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from careers_site import metrics
 from careers_site.http.security import read_only
 from careers_site.pagecache.decorators import cache_public_page
 from microcredentials.search.insights import count_cached_search, count_search, is_counted
@@ -16,6 +17,7 @@ def search(request: HttpRequest) -> HttpResponse:
     if query.has_words:
         answer, pages_found = _answer(query, request.GET.get("page"))
         context.update(answer)
+        metrics.search_done(pages_found)  # searches run; a cached answer counts as a page-cache hit
         if is_counted(request):  # the one write a search makes
             count_search(normalised(query), pages_found)
     return render(request, "microcredentials/search.html", context)

@@ -104,3 +104,15 @@ def test_every_search_reaches_the_app_so_each_is_counted(site: tuple[str, dict[s
         "from microcredentials.models import SearchCount; print(SearchCount.objects.get(query='nginx counted').count)",
     )
     assert count.split()[-1] == "3"  # after the shell's own note on what it imported
+
+
+def test_each_request_gets_its_own_id_through_the_cache_and_metrics_are_not_public(
+    site: tuple[str, dict[str, str]],
+) -> None:
+    proxy, _env = site
+    answers = [get(proxy + ADVICE) for _ in range(3)]
+    assert answers[-1][1]["X-Cache-Status"] in ("HIT", "UPDATING", "STALE")
+    ids = {headers["X-Request-ID"] for _status, headers, _body in answers}
+    assert len(ids) == 3
+    assert get(proxy + ADVICE, **{"X-Request-ID": "lb-id-7"})[1]["X-Request-ID"] == "lb-id-7"
+    assert get(proxy + "/metrics")[0] == 404

@@ -259,8 +259,11 @@ def test_the_environment_and_the_image_have_current_pip_and_setuptools() -> None
     assert in_image and in_image.start() < dockerfile.index("COPY . .")
 
 
-def test_the_shipped_gunicorn_config_hides_the_loaded_app_from_the_garbage_collector_before_each_fork() -> None:
+def test_the_shipped_gunicorn_config_hides_the_loaded_app_from_the_garbage_collector_before_each_fork(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Full collections then skip Django's long-lived objects (docs/benchmarks.md has the p99 it saves)."""
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))  # not a fresh folder on /dev/shm, left behind
     config = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
     assert gc.get_freeze_count() == 0
     try:
