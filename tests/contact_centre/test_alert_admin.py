@@ -342,9 +342,12 @@ def test_content_editors_may_change_topics_and_pages_and_read_feedback_but_not_t
     health = {"view_linkcheck", "view_pagereview", "view_scheduledjob"} | {
         f"{a}_ignoredlink" for a in ["add", "change", "delete", "view"]
     }  # content health (0018): the link report, reviews, the schedule, and the ignore list they keep
+    search = {"view_searchcount"} | {
+        f"{a}_{m}" for m in ["synonym", "bestbet"] for a in ["add", "change", "delete", "view"]
+    }
     assert (
         _codenames("Content editors")
-        == {f"{a}_{m}" for m in models for a in ["add", "change", "view"]} | {"view_pagefeedback"} | health
+        == {f"{a}_{m}" for m in models for a in ["add", "change", "view"]} | {"view_pagefeedback"} | health | search
     )
     client = _member_of("Content editors")
     assert client.get("/admin/microcredentials/pagefeedback/").status_code == 200
