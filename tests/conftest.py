@@ -43,6 +43,11 @@ def smtp_server(settings: Any) -> Iterator[list[EmailMessage]]:
         yield received
 
 
+# The worker closes its database connection between tasks (close_old_connections), as a long-running process must.
+# Inside a test's own transaction that would end it on PostgreSQL, so the tests that run the worker commit for real.
+WORKER_DB = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
 def run_worker() -> None:
     """Run the real background worker (`manage.py db_worker`) over the test database until the queue has nothing due."""
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", stdout=io.StringIO())

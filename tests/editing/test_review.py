@@ -13,7 +13,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from microcredentials.models import AdvicePage, PageDraft
-from tests.conftest import run_worker
+from tests.conftest import WORKER_DB, run_worker
 from tests.editing.helpers import CONTENT_EDITORS, change_url, form_data, login, make_user
 from tests.services import free_port
 
@@ -144,6 +144,7 @@ def email_text(message: EmailMessage) -> str:
     return message.get_body().get_content().replace("\r\n", "\n")  # type: ignore[union-attr]
 
 
+@WORKER_DB
 def test_the_author_is_emailed_when_a_reviewer_publishes_their_change(
     author: User,
     reviewer: User,
@@ -161,6 +162,7 @@ def test_the_author_is_emailed_when_a_reviewer_publishes_their_change(
     assert f"http://testserver{change_url(live_page)}" in text
 
 
+@WORKER_DB
 def test_the_author_is_emailed_the_comment_when_a_change_is_sent_back(
     author: User,
     reviewer: User,
@@ -174,6 +176,7 @@ def test_the_author_is_emailed_the_comment_when_a_change_is_sent_back(
     assert "Mere Parata sent your change back with this comment:\n\nGive the source of the fee." in text
 
 
+@WORKER_DB
 def test_an_author_without_an_email_address_is_not_emailed_and_the_reviewer_is_told(
     author: User,
     reviewer: User,
@@ -187,6 +190,7 @@ def test_an_author_without_an_email_address_is_not_emailed_and_the_reviewer_is_t
     assert smtp_server == []
 
 
+@WORKER_DB
 def test_a_mail_server_that_is_down_never_fails_the_publish_and_the_email_is_tried_again_later(
     author: User, reviewer: User, live_page: AdvicePage, settings: Any
 ) -> None:

@@ -18,10 +18,10 @@ from django_tasks_db.models import DBTaskResult
 
 from microcredentials.follow.subscriptions import UNCONFIRMED_DAYS
 from microcredentials.models import AdvicePage, Subscription
-from tests.conftest import run_worker
+from tests.conftest import WORKER_DB, run_worker
 from tests.editing.helpers import CONTENT_EDITORS, change_url, form_data, login, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = WORKER_DB
 READER = "reader@example.org"
 
 

@@ -17,7 +17,7 @@ from django_tasks_db.models import DBTaskResult
 from microcredentials.editing import publishing
 from microcredentials.health import links
 from microcredentials.models import AdvicePage, IgnoredLink, LinkCheck, PageDraft
-from tests.conftest import run_worker
+from tests.conftest import WORKER_DB, run_worker
 from tests.editing.helpers import CONTENT_EDITORS, change_url, form_data, login, make_user
 from tests.health.conftest import LinkServer
 
@@ -34,6 +34,7 @@ def editor(db: None) -> User:
     return make_user("aroha", CONTENT_EDITORS, full_name="Aroha Ngata")
 
 
+@WORKER_DB
 def test_publishing_a_page_queues_a_check_of_its_links_that_the_worker_runs(
     link_server: LinkServer, make_page: MakePage, editor: User
 ) -> None:

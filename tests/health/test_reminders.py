@@ -20,7 +20,7 @@ from django_tasks_db.models import DBTaskResult
 from microcredentials.health import jobs, links
 from microcredentials.lib.nztime import NZ_TIME
 from microcredentials.models import AdvicePage, LinkCheck, PageFeedback, PageReview, ScheduledJob
-from tests.conftest import run_worker
+from tests.conftest import WORKER_DB, run_worker
 from tests.editing.helpers import CONTENT_EDITORS, change_url, login, make_user
 from tests.services import manage, production_env
 
@@ -69,6 +69,7 @@ def test_mark_reviewed_sets_the_next_review_date_and_counts_feedback_from_then(
     assert "since then: 0." in text
 
 
+@WORKER_DB
 def test_the_digest_reaches_the_owner_over_smtp_with_pages_due_feedback_and_broken_links(
     make_page: MakePage, owner: User, smtp_server: list[EmailMessage], link_server: object
 ) -> None:
@@ -114,6 +115,7 @@ def test_the_dashboard_shows_pages_due_their_feedback_and_broken_links(
     assert f'{change_url(page)}#content-health">Write a CV</a>: 1 broken link' in text
 
 
+@WORKER_DB
 def test_the_schedule_runs_every_week_without_cron_and_never_sends_a_digest_twice(
     make_page: MakePage, owner: User, smtp_server: list[EmailMessage], client: Client
 ) -> None:
@@ -152,6 +154,7 @@ def test_the_schedule_runs_every_week_without_cron_and_never_sends_a_digest_twic
     assert "22 Mar 2027, 7.00am" in text  # the next run
 
 
+@WORKER_DB
 def test_a_job_that_fails_is_recorded_and_still_runs_next_week(
     make_page: MakePage, monkeypatch: pytest.MonkeyPatch
 ) -> None:

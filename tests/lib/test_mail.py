@@ -4,17 +4,16 @@ from datetime import timedelta
 from email.message import EmailMessage
 from typing import Any
 
-import pytest
 import time_machine
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from microcredentials.lib.mail import RETRY_DELAYS, queue_email
-from tests.conftest import run_worker
+from tests.conftest import WORKER_DB, run_worker
 from tests.services import free_port
 
-pytestmark = pytest.mark.django_db
+pytestmark = WORKER_DB
 
 
 def test_a_queued_message_is_sent_by_the_worker_with_its_headers(smtp_server: list[EmailMessage]) -> None:
