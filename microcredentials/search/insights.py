@@ -6,11 +6,10 @@ and PostgreSQL alike), whether the view answers it or the page cache does (count
 declares to the cache). A failed write is logged and forgotten: counting must never fail a search.
 """
 
-import contextlib
 import datetime
 import logging
 
-from django.db import DatabaseError, connections, router, transaction
+from django.db import DatabaseError, connections, router
 from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.http import HttpRequest
 from django.utils import timezone
@@ -51,11 +50,9 @@ def count_search(query: str, result_count: int | None, day: datetime.date | None
         results=quote("result_count"),
     )
     stored_day = connection.ops.adapt_datefield_value(day or timezone.localdate())
-    # Inside a transaction, a savepoint keeps a failed count from aborting the rest of it (PostgreSQL); outside one
-    # (as requests run), the statement commits by itself and needs no BEGIN and COMMIT round trips.
-    guard = transaction.atomic(using=connection.alias) if connection.in_atomic_block else contextlib.nullcontext()
+    # Requests run in autocommit, so a failed count ends only itself: it never aborts a transaction around it.
     try:
-        with guard, connection.cursor() as cursor:
+        with connection.cursor() as cursor:
             cursor.execute(sql, [query, stored_day, result_count])
     except DatabaseError:
         logger.warning("Could not count a search", exc_info=True)

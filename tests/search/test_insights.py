@@ -84,7 +84,8 @@ def test_nothing_about_the_reader_is_stored() -> None:
     assert fields == {"id", "query", "day", "count", "result_count"}
 
 
-@pytest.mark.django_db
+# As requests run: in autocommit, not inside a test's transaction (which PostgreSQL would abort at the failed write).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_count_that_cannot_be_written_never_fails_the_search(
     client: Client, shipped_content: AdvicePage, caplog: pytest.LogCaptureFixture
 ) -> None:
