@@ -38,7 +38,7 @@ def app_tables() -> set[str]:
     return {name for name in connection.introspection.table_names() if name.startswith("microcredentials_")}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_migrations_unapply_to_zero_and_apply_again(shipped_content: AdvicePage) -> None:
     call_command("migrate", "microcredentials", "zero", verbosity=0)
     assert app_tables() == set()

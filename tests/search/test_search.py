@@ -399,7 +399,7 @@ def change_column_from_another_connection(column_type: str) -> None:
     thread.join()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @postgres_only
 def test_a_column_a_migration_changes_does_not_break_the_prepared_search(make_page: MakePage) -> None:
     make_page()
