@@ -9,16 +9,14 @@ import csv
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from axes.helpers import get_client_ip_address
 from django import forms
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
-from microcredentials.feedback.ratelimit import count_attempt
+from microcredentials.feedback.ratelimit import over_limit
 from microcredentials.models import AdvicePage, PageFeedback
 
 COMMENT_MAX_LENGTH = 1000
@@ -95,9 +93,7 @@ def is_bot(request: HttpRequest) -> bool:
 
 def is_rate_limited(request: HttpRequest) -> bool:
     """Count this attempt against the client; True once they pass RATE_LIMIT within the window."""
-    client = get_client_ip_address(request) or "unknown"
-    key = "feedback:" + salted_hmac("feedback-rate-limit", client).hexdigest()
-    return count_attempt(key, RATE_WINDOW_SECONDS) > RATE_LIMIT
+    return over_limit(request, "feedback", RATE_LIMIT, RATE_WINDOW_SECONDS)
 
 
 def save_feedback(page: AdvicePage, form: FeedbackForm) -> PageFeedback:

@@ -9,8 +9,11 @@ the count. The table is made by `migrate` (migration 0013), like every other.
 
 import datetime
 
+from axes.helpers import get_client_ip_address
 from django.db import connections, router
+from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from microcredentials.models import RateLimitCount
 
@@ -43,3 +46,11 @@ def count_attempt(key: str, window_seconds: int, now: datetime.datetime | None =
     if count == 1:
         RateLimitCount.objects.filter(window_ends__lte=now).delete()
     return count
+
+
+def over_limit(request: HttpRequest, scope: str, limit: int, window_seconds: int) -> bool:
+    """Count this attempt by the client (under a keyed hash of its address, never the address) in `scope`;
+    True once it has made more than `limit` attempts in the window."""
+    client = get_client_ip_address(request) or "unknown"
+    key = f"{scope}:" + salted_hmac(f"{scope}-rate-limit", client).hexdigest()
+    return count_attempt(key, window_seconds) > limit

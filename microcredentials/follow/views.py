@@ -1,16 +1,14 @@
 """The follow endpoints: sign up for a page's email alerts, confirm, unsubscribe (one click from the email too)."""
 
-from axes.helpers import get_client_ip_address
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.crypto import salted_hmac
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from careers_site.http.security import refuse_cross_origin_posts
-from microcredentials.feedback.ratelimit import count_attempt
+from microcredentials.feedback.ratelimit import over_limit
 from microcredentials.follow import subscriptions
 from microcredentials.models import AdvicePage
 
@@ -50,8 +48,7 @@ def follow_page(request: HttpRequest, page_id: int) -> HttpResponse:
     if not form.is_valid():
         context = {"page": page, "follow_form": form}
         return render(request, "follow/sign_up.html", context, status=400)
-    client = salted_hmac("follow-rate-limit", get_client_ip_address(request) or "unknown").hexdigest()
-    if count_attempt(f"follow:{client}", 3600) > SIGN_UPS_PER_HOUR:  # each could send someone an email
+    if over_limit(request, "follow", SIGN_UPS_PER_HOUR, 3600):  # each sign-up could send someone an email
         text = "You have signed up a lot of addresses in a short time. Please wait an hour and try again."
         return _message(request, 429, "Please wait before signing up again", text, page)
     subscriptions.subscribe(page, form.cleaned_data["email"])
