@@ -1,15 +1,22 @@
 """Search insight: how often each search is made, and which find nothing, for the editors' reports.
 
 One row per normalised query per New Zealand day, with a count and the number of pages the search last found.
-Nothing about the reader is kept. Each search is counted by one statement (an upsert, atomic on SQLite 3.24+
-and PostgreSQL alike), whether the view answers it or the page cache does (count_cached_search, which the view
-declares to the cache). A failed write is logged and forgotten: counting must never fail a search.
+Nothing about the reader is kept. Every search is counted, whether the view answers it or the page cache does
+(count_cached_search, which the view declares to the cache).
+
+Counting must cost a search nothing and never fail it. So each process adds its searches up in memory and
+writes them in one batch (one upsert per query and day, atomic on SQLite 3.24+ and PostgreSQL alike) at most
+settings.SEARCH_COUNT_WRITE_SECONDS after the first of them, from a background thread, and again as the
+process exits. A batch that cannot be written is logged and kept for the next one.
 """
 
+import atexit
 import datetime
 import logging
+import threading
 
-from django.db import DatabaseError, connections, router
+from django.conf import settings
+from django.db import DatabaseError, connections, router, transaction
 from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.http import HttpRequest
 from django.utils import timezone
@@ -24,9 +31,9 @@ REPORT_PERIODS = (7, 30, 90)  # days an editor can choose between
 REPORT_ROWS = 100
 
 UPSERT = """
-INSERT INTO {table} ({query}, {day}, {count}, {results}) VALUES (%s, %s, 1, %s)
+INSERT INTO {table} ({query}, {day}, {count}, {results}) VALUES (%s, %s, %s, %s)
 ON CONFLICT ({query}, {day}) DO UPDATE SET
-    {count} = {table}.{count} + 1,
+    {count} = {table}.{count} + excluded.{count},
     {results} = coalesce(excluded.{results}, {table}.{results})
 """
 
@@ -36,10 +43,78 @@ def is_counted(request: HttpRequest) -> bool:
     return request.method == "GET" and request.GET.get("page", "1") == "1"
 
 
+# Searches counted in this process and not yet written: (query, day) -> [searches, pages last found or None].
+Batch = dict[tuple[str, datetime.date], list[int | None]]
+_pending: Batch = {}
+_pending_lock = threading.Lock()  # threaded workers count from several threads
+_write_timer: threading.Timer | None = None
+MAX_PENDING = 10_000  # distinct queries held while the database cannot be written; beyond it, searches go uncounted
+
+
 def count_search(query: str, result_count: int | None, day: datetime.date | None = None) -> None:
     """Count one search for this normalised query today; `result_count` is None when the search did not run."""
     if not query:
         return
+    with _pending_lock:
+        _add((query, day or timezone.localdate()), 1, result_count)
+        if settings.SEARCH_COUNT_WRITE_SECONDS > 0:
+            _start_timer()
+            return
+    write_pending_counts()  # no wait configured: written at once, in the request
+
+
+def write_pending_counts() -> None:
+    """Write every search counted in this process so far; a batch that fails waits for the next attempt."""
+    global _write_timer
+    with _pending_lock:
+        batch = dict(_pending)
+        _pending.clear()
+        if _write_timer is not None:
+            _write_timer.cancel()
+            _write_timer = None
+    if not batch:
+        return
+    try:
+        _write(batch)
+    except DatabaseError:
+        logger.warning("Could not count a search (%d queries wait for the next batch)", len(batch), exc_info=True)
+        with _pending_lock:
+            for key, (searches, result_count) in batch.items():
+                _add(key, searches or 0, result_count)
+            if settings.SEARCH_COUNT_WRITE_SECONDS > 0:
+                _start_timer()
+
+
+def _add(key: tuple[str, datetime.date], searches: int, result_count: int | None) -> None:
+    """Add to the tally (the caller holds the lock)."""
+    tally = _pending.get(key)
+    if tally is None:
+        if len(_pending) >= MAX_PENDING:
+            logger.warning("Too many search counts wait to be written: %d searches left uncounted", searches)
+            return
+        tally = _pending[key] = [0, None]
+    tally[0] = (tally[0] or 0) + searches
+    if result_count is not None:
+        tally[1] = result_count
+
+
+def _start_timer() -> None:
+    """Write the tally in SEARCH_COUNT_WRITE_SECONDS, unless a write is already on its way (the lock is held)."""
+    global _write_timer
+    if _write_timer is None:
+        _write_timer = threading.Timer(settings.SEARCH_COUNT_WRITE_SECONDS, _write_from_timer)
+        _write_timer.daemon = True  # the exit handler below writes what a timer leaves
+        _write_timer.start()
+
+
+def _write_from_timer() -> None:
+    try:
+        write_pending_counts()
+    finally:
+        connections.close_all()  # this thread's own connections: the thread ends here
+
+
+def _write(batch: dict[tuple[str, datetime.date], list[int | None]]) -> None:
     connection = connections[router.db_for_write(SearchCount)]
     quote = connection.ops.quote_name
     sql = UPSERT.format(
@@ -49,13 +124,15 @@ def count_search(query: str, result_count: int | None, day: datetime.date | None
         count=quote("count"),
         results=quote("result_count"),
     )
-    stored_day = connection.ops.adapt_datefield_value(day or timezone.localdate())
-    # Requests run in autocommit, so a failed count ends only itself: it never aborts a transaction around it.
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [query, stored_day, result_count])
-    except DatabaseError:
-        logger.warning("Could not count a search", exc_info=True)
+    rows = [
+        (query, connection.ops.adapt_datefield_value(day), searches, result_count)
+        for (query, day), (searches, result_count) in batch.items()
+    ]
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:  # one commit for the batch
+        cursor.executemany(sql, rows)
+
+
+atexit.register(write_pending_counts)
 
 
 def count_cached_search(request: HttpRequest) -> None:

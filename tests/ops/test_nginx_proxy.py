@@ -38,7 +38,8 @@ def get(url: str, **headers: str) -> tuple[int, dict[str, str], str]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
     workdir = tmp_path_factory.mktemp("proxy")
-    env = production_env(DATABASE_URL=f"sqlite:///{workdir / 'proxy.sqlite3'}")
+    # Each worker writes the searches it counted a second after the first (the shipped wait is 10 seconds).
+    env = production_env(DATABASE_URL=f"sqlite:///{workdir / 'proxy.sqlite3'}", DJANGO_SEARCH_COUNT_WRITE_SECONDS="1")
     manage(env, "migrate", "--no-input")
     manage(env, "load_content")
     manage(env, "collectstatic", "--no-input")
@@ -97,13 +98,21 @@ def test_every_search_reaches_the_app_so_each_is_counted(site: tuple[str, dict[s
         status, headers, _body = get(proxy + "/search/?q=nginx+counted")
         assert status == 200
         assert headers.get("X-Cache-Status") is None  # never kept by nginx; the app caches it and counts it
-    count = manage(
-        env,
-        "shell",
-        "-c",
-        "from microcredentials.models import SearchCount; print(SearchCount.objects.get(query='nginx counted').count)",
+    assert searches_counted(env, "nginx counted", expected=3) == 3
+
+
+def searches_counted(env: dict[str, str], query: str, expected: int) -> int:
+    """The count written for `query`, waiting up to 10 seconds for the workers' batches to reach `expected`."""
+    code = (
+        "from microcredentials.models import SearchCount as S; "
+        f"print(sum(S.objects.filter(query={query!r}).values_list('count', flat=True)))"
     )
-    assert count.split()[-1] == "3"  # after the shell's own note on what it imported
+    deadline = time.monotonic() + 10
+    while True:
+        count = int(manage(env, "shell", "-c", code).split()[-1])  # after the shell's own note on what it imported
+        if count >= expected or time.monotonic() > deadline:
+            return count
+        time.sleep(0.5)
 
 
 def test_each_request_gets_its_own_id_through_the_cache_and_metrics_are_not_public(

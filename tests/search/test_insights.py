@@ -1,6 +1,8 @@
 """Search insight: each search counted once per query and day, cached answers included, with nothing personal."""
 
 import datetime
+import threading
+import time
 
 import pytest
 import time_machine
@@ -8,7 +10,7 @@ from django.db import connection
 from django.test import Client
 
 from microcredentials.models import AdvicePage, SearchCount
-from microcredentials.search.insights import count_search
+from microcredentials.search.insights import count_search, write_pending_counts
 
 # 10.30am on 5 March 2025 in New Zealand (still 4 March in UTC): the day counted is New Zealand's.
 MORNING_IN_NZ = "2025-03-04 21:30:00+00:00"
@@ -100,6 +102,8 @@ def test_a_count_that_cannot_be_written_never_fails_the_search(
     assert response.status_code == cached.status_code == 200
     assert "Micro-credentials" in response.content.decode()
     assert "Could not count a search" in caplog.text
+    write_pending_counts()  # the table is back: the kept searches are written, none lost
+    assert counts() == {"provider": (2, 1)}
 
 
 @pytest.mark.django_db
@@ -110,3 +114,34 @@ def test_counting_adds_to_the_existing_row_and_keeps_the_last_known_result_count
     count_search("careers", 3, day=day)
     count_search("careers", None, day=day)
     assert counts() == {"careers": (4, 3)}
+
+
+@pytest.mark.django_db
+def test_with_a_wait_searches_are_added_up_in_memory_and_written_in_one_batch(
+    client: Client, shipped_content: AdvicePage, settings: object
+) -> None:
+    settings.SEARCH_COUNT_WRITE_SECONDS = 3600  # type: ignore[attr-defined]
+    for _ in range(3):
+        client.get("/search/", {"q": "student loan"})  # the view once, then the page cache twice
+    client.get("/search/", {"q": "zebrafish"})
+    assert counts() == {}  # nothing written on the request path
+    write_pending_counts()
+    assert counts() == {"student loan": (3, 1), "zebrafish": (1, 0)}
+    write_pending_counts()  # written once: a second write adds nothing
+    assert counts() == {"student loan": (3, 1), "zebrafish": (1, 0)}
+
+
+# The timer writes from its own thread, with its own connection: committed rows, as in production.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_batch_is_written_by_itself_after_the_wait(
+    client: Client, shipped_content: AdvicePage, settings: object
+) -> None:
+    settings.SEARCH_COUNT_WRITE_SECONDS = 1  # type: ignore[attr-defined]
+    client.get("/search/", {"q": "fees free"})
+    client.get("/search/", {"q": "fees free"})
+    assert counts() == {}
+    deadline = time.monotonic() + 10
+    while not counts() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert counts() == {"fees free": (2, 1)}
+    assert [thread for thread in threading.enumerate() if isinstance(thread, threading.Timer)] == []
