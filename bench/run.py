@@ -1,8 +1,10 @@
 """Benchmark: gunicorn with production settings, driven by wrk, reported as ratios to /healthz.
 
 Usage: make bench, or python -m bench.run  (PostgreSQL when DATABASE_URL is set, else a fresh SQLite file).
-Numbers from a shared machine are noisy, so every page is compared with the floor
-(/healthz, a bare Django view through the same middleware) measured in the same run.
+Numbers from a shared machine are noisy, so every page is compared with the floor (/healthz, a bare Django view
+through the same middleware) measured beside it: floor, page, page, floor, each for half of BENCH_SECONDS. A
+machine that speeds up or slows down during the measurement then weighs on the floor and the page alike (an
+ABBA design), where measuring one after the other would put all of the drift into the ratio.
 """
 
 import gzip
@@ -70,14 +72,14 @@ def warm_up(url: str) -> bool:
     return True
 
 
-def run_wrk(url: str, script: str = "", connections: int = CONNECTIONS) -> dict[str, float]:
+def run_wrk(url: str, script: str = "", connections: int = CONNECTIONS, seconds: int = WRK_SECONDS) -> dict[str, float]:
     options = ["--script", str(ROOT / "bench" / script)] if script else []
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{WRK_SECONDS}s", "--latency", "--timeout", "5s", *options, url],
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s", *options, url],
         capture_output=True,
         text=True,
         check=True,
-        timeout=WRK_SECONDS + 30,
+        timeout=seconds + 30,
     ).stdout
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),  # type: ignore[union-attr]
@@ -85,6 +87,25 @@ def run_wrk(url: str, script: str = "", connections: int = CONNECTIONS) -> dict[
         "p99": _latency_ms(output, "99%"),
         "errors": _errors(output),
     }
+
+
+Measured = dict[str, float]
+
+
+def paired(base: str, path: str, connections: int = CONNECTIONS, script: str = "") -> tuple[Measured, Measured]:
+    """The floor and the page, measured floor, page, page, floor (half of WRK_SECONDS each): each is the mean of
+    its two windows (errors added up), so drift in the machine's speed falls on both alike."""
+    half = max(WRK_SECONDS // 2, 1)
+    first_floor = run_wrk(base + "/healthz", connections=connections, seconds=half)
+    pages = [run_wrk(base + path, script, connections, half) for _ in range(2)]
+    last_floor = run_wrk(base + "/healthz", connections=connections, seconds=half)
+    return _mean(first_floor, last_floor), _mean(*pages)
+
+
+def _mean(first: Measured, second: Measured) -> Measured:
+    mean = {key: (first[key] + second[key]) / 2 for key in first}
+    mean["errors"] = first["errors"] + second["errors"]
+    return mean
 
 
 def _latency_ms(output: str, percentile: str) -> float:
@@ -148,7 +169,6 @@ def main() -> None:
             base = server.base
             targets = target_runs(base)
             urls = {
-                "/healthz (floor)": "/healthz",
                 "static CSS": static_css_path(),
                 # A plain view through every middleware, URL routing included: for comparison only.
                 "bare view (robots)": "/robots.txt",
@@ -156,13 +176,14 @@ def main() -> None:
                 "advice page": ADVICE_PAGE,
                 "search, repeated": SEARCH,
             }
+            warm_up(base + "/healthz")
             urls = {name: path for name, path in urls.items() if warm_up(base + path)}
-            results = {name: run_wrk(base + path) for name, path in urls.items()}
-            results["search, new query"] = run_wrk(base + SEARCH, script="fresh_search.lua")
+            results = {name: paired(base, path) for name, path in urls.items()}
+            results["search, new query"] = paired(base, SEARCH, script="fresh_search.lua")
             post_closure_alert(env)  # as above every page most days: the alert hole is filled per request
             try:
                 if warm_up(base + ADVICE_PAGE):
-                    results["advice, with alert"] = run_wrk(base + ADVICE_PAGE)
+                    results["advice, with alert"] = paired(base, ADVICE_PAGE)
             finally:
                 remove_closure_alert(env)  # leaves DATABASE_URL as it was, and the report as without an alert
             report(results, env, base)
@@ -171,20 +192,18 @@ def main() -> None:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def target_runs(base: str) -> list[tuple[int, int, dict[str, float], dict[str, float]]]:
+def target_runs(base: str) -> list[tuple[int, int, Measured, Measured]]:
     """(run, connections, floor, advice page) for every run and connection count: the issue's targets."""
     warm_up(base + "/healthz")
     warm_up(base + ADVICE_PAGE)
-    rows = []
-    for run in range(1, RUNS + 1):
-        for connections in CONNECTION_COUNTS:
-            floor = run_wrk(base + "/healthz", connections=connections)
-            page = run_wrk(base + ADVICE_PAGE, connections=connections)
-            rows.append((run, connections, floor, page))
-    return rows
+    return [
+        (run, connections, *paired(base, ADVICE_PAGE, connections))
+        for run in range(1, RUNS + 1)
+        for connections in CONNECTION_COUNTS
+    ]
 
 
-def report_targets(rows: list[tuple[int, int, dict[str, float], dict[str, float]]]) -> None:
+def report_targets(rows: list[tuple[int, int, Measured, Measured]]) -> None:
     print(f"\nadvice page against /healthz, as shipped: >= {PAGE_TARGET}x the floor, p99 <= {P99_TARGET}x")
     heading = f"{'run':>4}{'conns':>7}{'floor req/s':>13}{'page req/s':>12}{'x floor':>9}{'p99 x':>8}{'errors':>8}"
     print(f"{heading}  verdict")
@@ -197,13 +216,16 @@ def report_targets(rows: list[tuple[int, int, dict[str, float], dict[str, float]
         )
 
 
-def report(results: dict[str, dict[str, float]], env: dict[str, str], base: str) -> None:
-    floor = results["/healthz (floor)"]
+def report(results: dict[str, tuple[Measured, Measured]], env: dict[str, str], base: str) -> None:
+    """Each row against the floor measured beside it; the floor's row is the mean of all of those."""
+    floors = [floor for floor, _row in results.values()]
+    floor_row = {key: sum(floor[key] for floor in floors) / len(floors) for key in floors[0]}
+    floor_row["errors"] = sum(floor["errors"] for floor in floors)
     database = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
     workers = shipped_workers()
     print(f"\ngunicorn as shipped ({workers} workers), wrk {CONNECTIONS} connections x {WRK_SECONDS}s, {database}")
     print(f"{'URL':<18}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'x floor':>9}{'p99 x':>8}  target")
-    for name, row in results.items():
+    for name, (floor, row) in {"/healthz (floor)": (floor_row, floor_row), **results}.items():
         ratio, p99_ratio = row["rps"] / floor["rps"], row["p99"] / floor["p99"]
         target = TARGETS.get(name)
         verdict = "" if target is None else f">= {target}x {'met' if ratio >= target else 'MISSED'}"

@@ -67,13 +67,14 @@ MIDDLEWARE = [
     # Answers /healthz and /readyz for probes that use the container's address (before host validation);
     # below the security headers, so it measures a plain view through the site's stack (the benchmark's floor).
     "careers_site.http.health.health_check_middleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    # Everything above also applies to cached pages; everything below is skipped for them.
+    # Everything above also applies to cached pages; everything below is skipped for them. The page cache checks
+    # the Host header itself (as CommonMiddleware would) before it answers; a reader's GET needs nothing of CSRF.
     "careers_site.pagecache.middleware.PerRequestFragmentsMiddleware",
+    "careers_site.pagecache.middleware.PageCacheMiddleware",
+    "django.middleware.common.CommonMiddleware",
     # Answer 413 from Content-Length before anything (CSRF's check included) reads an oversized body.
     "careers_site.http.security.request_size_limit_middleware",
-    "careers_site.pagecache.middleware.PageCacheMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
     "careers_site.http.outage.DatabaseUnavailableMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -158,6 +159,9 @@ ALERT_DISMISS_COOKIE = "hidden_alerts"
 PAGECACHE_FRAGMENTS = {"<!--site-alert-hole-->": "microcredentials.contact_centre.alerts.site_alert_html"}
 PAGECACHE_NEXT_CHANGE = "microcredentials.pages.schedule.next_scheduled_change"
 PAGECACHE_APPLY_DUE = "microcredentials.editing.publishing.publish_due_drafts"
+# Each process writes the searches it counted in one batch this many seconds after the first (0: at once, in the
+# request). Batching keeps a write off every cached search: see microcredentials/search/insights.py.
+SEARCH_COUNT_WRITE_SECONDS = env_int("DJANGO_SEARCH_COUNT_WRITE_SECONDS", 10)
 # The contact centre's region (an ISO 3166-2:NZ code such as WGN or AUK), for its anniversary day among the public
 # holidays the centre closes on; unset, only the national holidays count.
 CONTACT_CENTRE_REGION = env_str("CONTACT_CENTRE_REGION")

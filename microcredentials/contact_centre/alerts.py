@@ -11,10 +11,10 @@ import enum
 import hashlib
 import logging
 import re
+import time
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from cachetools import LRUCache
 from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest
@@ -256,9 +256,12 @@ def reader_status(alert: SiteAlert, now: datetime.datetime) -> AlertStatus:
     return AlertStatus.SHOWN_NOW if alert.pk in shown else AlertStatus.NOT_SHOWN
 
 
-# The alert region as worked out for a (generation, whole second, dismissal cookie, path): at thousands of
-# requests a second, each of a page's requests in the same second asks the same question.
-_region_this_second: LRUCache[tuple[str, int, str | None, str], str] = LRUCache(maxsize=256)
+# The alert regions worked out in the current whole second, by (generation, dismissal cookie, path): at thousands
+# of requests a second, each of a page's requests in the same second asks the same question. A plain dict,
+# emptied as the second changes (or if a flood of different paths fills it): cheaper to ask than an LRU.
+_region_this_second: dict[tuple[str, str | None, str], str] = {}
+_region_second = [0]
+MAX_REGIONS_A_SECOND = 256
 
 
 def site_alert_html(request: HttpRequest) -> str:
@@ -267,12 +270,15 @@ def site_alert_html(request: HttpRequest) -> str:
     Which alert is live is decided once a second: an alert appears and goes within the second it is
     scheduled to. Any change to alerts starts a new generation, so an edit shows at once.
     """
-    now = timezone.now()
+    second = int(time.time())
+    if second != _region_second[0] or len(_region_this_second) >= MAX_REGIONS_A_SECOND:
+        _region_this_second.clear()
+        _region_second[0] = second
     path = request.get_full_path()
-    key = (content_generation(), int(now.timestamp()), request.COOKIES.get(DISMISSED_COOKIE), path)
+    key = (content_generation(), request.COOKIES.get(DISMISSED_COOKIE), path)
     region = _region_this_second.get(key)
     if region is None:
-        region = _region_this_second[key] = _alert_region(request, path, now)
+        region = _region_this_second[key] = _alert_region(request, path, timezone.now())
     return region
 
 
