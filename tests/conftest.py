@@ -102,7 +102,7 @@ def fresh_cache() -> None:
     for alias in settings.CACHES:
         caches[alias].clear()
     memos = (generation._seen_in_process, middleware._filled_pages, middleware._filled_searches)
-    for memo in (*memos, middleware._next_change_by_generation):
+    for memo in (*memos, middleware._next_change_by_generation, middleware._allowed_hosts_seen):
         memo.clear()
     alerts._region_this_second.clear()
     bump_content_generation()
