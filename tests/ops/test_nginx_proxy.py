@@ -125,3 +125,14 @@ def test_each_request_gets_its_own_id_through_the_cache_and_metrics_are_not_publ
     assert len(ids) == 3
     assert get(proxy + ADVICE, **{"X-Request-ID": "lb-id-7"})[1]["X-Request-ID"] == "lb-id-7"
     assert get(proxy + "/metrics")[0] == 404
+
+
+def test_each_reader_gets_a_copy_in_an_encoding_they_accept(site: tuple[str, dict[str, str]]) -> None:
+    proxy, _env = site
+    asked = [("gzip, deflate, br", "br"), ("br;q=0, gzip", "gzip"), ("", None), ("gzip", "gzip"), ("*", "br")]
+    for _round in range(2):  # the second time round, each answer comes from nginx's copy
+        for accept_encoding, expected in asked:
+            status, headers, _body = get(proxy + ADVICE, **{"Accept-Encoding": accept_encoding})
+            assert status == 200
+            assert headers.get("Content-Encoding") == expected, accept_encoding
+    assert headers["X-Cache-Status"] in ("HIT", "UPDATING", "STALE")
