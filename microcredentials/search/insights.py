@@ -49,6 +49,7 @@ _pending: Batch = {}
 _pending_lock = threading.Lock()  # threaded workers count from several threads
 _write_timer: threading.Timer | None = None
 MAX_PENDING = 10_000  # distinct queries held while the database cannot be written; beyond it, searches go uncounted
+_uncounted = [0]  # searches left out since the last write, reported by it in one line
 
 
 def count_search(query: str, result_count: int | None, day: datetime.date | None = None) -> None:
@@ -69,9 +70,14 @@ def write_pending_counts() -> None:
     with _pending_lock:
         batch = dict(_pending)
         _pending.clear()
+        uncounted, _uncounted[0] = _uncounted[0], 0
         if _write_timer is not None:
             _write_timer.cancel()
             _write_timer = None
+    if uncounted:
+        logger.warning(
+            "%d searches went uncounted: %d queries were already waiting to be written", uncounted, MAX_PENDING
+        )
     if not batch:
         return
     try:
@@ -90,7 +96,7 @@ def _add(key: tuple[str, datetime.date], searches: int, result_count: int | None
     tally = _pending.get(key)
     if tally is None:
         if len(_pending) >= MAX_PENDING:
-            logger.warning("Too many search counts wait to be written: %d searches left uncounted", searches)
+            _uncounted[0] += searches
             return
         tally = _pending[key] = [0, None]
     tally[0] = (tally[0] or 0) + searches
@@ -114,7 +120,7 @@ def _write_from_timer() -> None:
         connections.close_all()  # this thread's own connections: the thread ends here
 
 
-def _write(batch: dict[tuple[str, datetime.date], list[int | None]]) -> None:
+def _write(batch: Batch) -> None:
     connection = connections[router.db_for_write(SearchCount)]
     quote = connection.ops.quote_name
     sql = UPSERT.format(

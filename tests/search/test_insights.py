@@ -145,3 +145,18 @@ def test_a_batch_is_written_by_itself_after_the_wait(
         time.sleep(0.1)
     assert counts() == {"fees free": (2, 1)}
     assert [thread for thread in threading.enumerate() if isinstance(thread, threading.Timer)] == []
+
+
+@pytest.mark.django_db
+def test_a_full_tally_leaves_further_queries_uncounted_and_says_so_once(
+    settings: object, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.SEARCH_COUNT_WRITE_SECONDS = 3600  # type: ignore[attr-defined]
+    monkeypatch.setattr("microcredentials.search.insights.MAX_PENDING", 2)
+    for query in ("careers", "fees free", "nursing", "nursing", "careers"):
+        count_search(query, None)
+    write_pending_counts()
+    assert counts() == {"careers": (2, None), "fees free": (1, None)}
+    assert [record.getMessage() for record in caplog.records] == [
+        "2 searches went uncounted: 2 queries were already waiting to be written"
+    ]
