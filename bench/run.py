@@ -102,9 +102,10 @@ def paired(base: str, path: str, connections: int = CONNECTIONS, script: str = "
     return _mean(first_floor, last_floor), _mean(*pages)
 
 
-def _mean(first: Measured, second: Measured) -> Measured:
-    mean = {key: (first[key] + second[key]) / 2 for key in first}
-    mean["errors"] = first["errors"] + second["errors"]
+def _mean(*measured: Measured) -> Measured:
+    """The mean of each figure, except errors, which are added up."""
+    mean = {key: sum(one[key] for one in measured) / len(measured) for key in measured[0]}
+    mean["errors"] = sum(one["errors"] for one in measured)
     return mean
 
 
@@ -218,9 +219,7 @@ def report_targets(rows: list[tuple[int, int, Measured, Measured]]) -> None:
 
 def report(results: dict[str, tuple[Measured, Measured]], env: dict[str, str], base: str) -> None:
     """Each row against the floor measured beside it; the floor's row is the mean of all of those."""
-    floors = [floor for floor, _row in results.values()]
-    floor_row = {key: sum(floor[key] for floor in floors) / len(floors) for key in floors[0]}
-    floor_row["errors"] = sum(floor["errors"] for floor in floors)
+    floor_row = _mean(*(floor for floor, _row in results.values()))
     database = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
     workers = shipped_workers()
     print(f"\ngunicorn as shipped ({workers} workers), wrk {CONNECTIONS} connections x {WRK_SECONDS}s, {database}")

@@ -41,7 +41,7 @@ _generation_this_request: ContextVar[dict[str, str] | None] = ContextVar("genera
 
 
 class OneGenerationPerRequest:
-    """`with one_generation_per_request():` around a request. A class, not @contextmanager: it runs on every
+    """`with OneGenerationPerRequest():` around a request. A class, not @contextmanager: it runs on every
     request, and a generator-based context manager costs three times as much."""
 
     def __enter__(self) -> None:
@@ -49,9 +49,6 @@ class OneGenerationPerRequest:
 
     def __exit__(self, *exc_info: object) -> None:
         _generation_this_request.reset(self.token)
-
-
-one_generation_per_request = OneGenerationPerRequest
 
 
 def content_generation() -> str:

@@ -34,10 +34,10 @@ from django.utils.module_loading import import_string
 from careers_site import metrics
 from careers_site.pagecache.encoding import accepted_encoding, compress, holds_no_secret, is_compressible, set_body
 from careers_site.pagecache.generation import (
+    OneGenerationPerRequest,
     content_generation,
     generation_get,
     generation_set,
-    one_generation_per_request,
 )
 
 # Browsers ask again every time (max-age=0, must-revalidate) and get a 304 while the page, its alert included, is
@@ -255,7 +255,7 @@ class PerRequestFragmentsMiddleware:
         ]
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        with one_generation_per_request():
+        with OneGenerationPerRequest():
             return self._fill(request, self.get_response(request))
 
     def _fill(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:

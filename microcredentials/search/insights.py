@@ -14,6 +14,7 @@ import atexit
 import datetime
 import logging
 import threading
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import DatabaseError, connections, router, transaction
@@ -43,8 +44,14 @@ def is_counted(request: HttpRequest) -> bool:
     return request.method == "GET" and request.GET.get("page", "1") == "1"
 
 
-# Searches counted in this process and not yet written: (query, day) -> [searches, pages last found or None].
-Batch = dict[tuple[str, datetime.date], list[int | None]]
+@dataclass
+class Tally:
+    searches: int = 0
+    found: int | None = None  # pages the search last found, if it ran (not when the page cache answered)
+
+
+# Searches counted in this process and not yet written, by (query, day).
+Batch = dict[tuple[str, datetime.date], Tally]
 _pending: Batch = {}
 _pending_lock = threading.Lock()  # threaded workers count from several threads
 _write_timer: threading.Timer | None = None
@@ -85,8 +92,8 @@ def write_pending_counts() -> None:
     except DatabaseError:
         logger.warning("Could not count a search (%d queries wait for the next batch)", len(batch), exc_info=True)
         with _pending_lock:
-            for key, (searches, result_count) in batch.items():
-                _add(key, searches or 0, result_count)
+            for key, tally in batch.items():
+                _add(key, tally.searches, tally.found)
             if settings.SEARCH_COUNT_WRITE_SECONDS > 0:
                 _start_timer()
 
@@ -98,10 +105,10 @@ def _add(key: tuple[str, datetime.date], searches: int, result_count: int | None
         if len(_pending) >= MAX_PENDING:
             _uncounted[0] += searches
             return
-        tally = _pending[key] = [0, None]
-    tally[0] = (tally[0] or 0) + searches
+        tally = _pending[key] = Tally()
+    tally.searches += searches
     if result_count is not None:
-        tally[1] = result_count
+        tally.found = result_count
 
 
 def _start_timer() -> None:
@@ -131,8 +138,8 @@ def _write(batch: Batch) -> None:
         results=quote("result_count"),
     )
     rows = [
-        (query, connection.ops.adapt_datefield_value(day), searches, result_count)
-        for (query, day), (searches, result_count) in batch.items()
+        (query, connection.ops.adapt_datefield_value(day), tally.searches, tally.found)
+        for (query, day), tally in batch.items()
     ]
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:  # one commit for the batch
         cursor.executemany(sql, rows)

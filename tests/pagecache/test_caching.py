@@ -16,10 +16,10 @@ from pytest_django import DjangoAssertNumQueries
 from careers_site.pagecache import middleware as pagecache_middleware
 from careers_site.pagecache.generation import (
     GENERATION_KEY,
+    OneGenerationPerRequest,
     _read_generation,
     bump_content_generation,
     content_generation,
-    one_generation_per_request,
 )
 from microcredentials.feedback.answers import RATE_LIMIT
 from microcredentials.models import AdvicePage, ContactDetails
@@ -264,7 +264,7 @@ def test_with_redis_the_generation_never_expires_and_never_goes_back() -> None:
 
 
 def test_a_bump_during_a_request_is_read_by_the_rest_of_it() -> None:
-    with one_generation_per_request():
+    with OneGenerationPerRequest():
         before = content_generation()
         bump_content_generation()
         after = content_generation()
